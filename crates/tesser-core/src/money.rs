@@ -1,0 +1,302 @@
+//! Exact money newtypes. A price cannot be passed where a quantity belongs, and
+//! `Price * Quantity` is [`Cash`], not a price.
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Mul, Neg, Sub, SubAssign};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Why a money value could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// The value is below zero where only non-negative values make sense.
+    #[error("{field} must not be negative, got {value}")]
+    Negative {
+        /// Which kind of value was being built.
+        field: &'static str,
+        /// The rejected value.
+        value: Decimal,
+    },
+    /// The text is not a decimal number.
+    #[error("{field}: `{text}` is not a decimal number")]
+    Parse {
+        /// Which kind of value was being parsed.
+        field: &'static str,
+        /// The rejected text.
+        text: String,
+    },
+}
+
+fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, ValueError> {
+    let trimmed = text.trim();
+    Decimal::from_str_exact(trimmed)
+        .or_else(|_| Decimal::from_scientific(trimmed))
+        .map_err(|_| ValueError::Parse {
+            field,
+            text: text.to_owned(),
+        })
+}
+
+macro_rules! non_negative {
+    ($name:ident, $field:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+        )]
+        #[serde(try_from = "Decimal", into = "Decimal")]
+        pub struct $name(Decimal);
+
+        impl $name {
+            /// Zero.
+            pub const ZERO: Self = Self(Decimal::ZERO);
+
+            /// Builds a value, rejecting negatives.
+            ///
+            /// # Errors
+            /// [`ValueError::Negative`] if `value` is below zero.
+            pub fn new(value: Decimal) -> Result<Self, ValueError> {
+                if value.is_sign_negative() && !value.is_zero() {
+                    return Err(ValueError::Negative {
+                        field: $field,
+                        value,
+                    });
+                }
+                Ok(Self(value))
+            }
+
+            /// Parses decimal text exactly (never through `f64`).
+            ///
+            /// # Errors
+            /// [`ValueError::Parse`] for text that is not a number,
+            /// [`ValueError::Negative`] for a negative one.
+            pub fn parse(text: &str) -> Result<Self, ValueError> {
+                Self::new(parse_decimal($field, text)?)
+            }
+
+            /// The underlying decimal.
+            #[must_use]
+            pub const fn get(self) -> Decimal {
+                self.0
+            }
+
+            /// True when the value is zero.
+            #[must_use]
+            pub fn is_zero(self) -> bool {
+                self.0.is_zero()
+            }
+        }
+
+        impl TryFrom<Decimal> for $name {
+            type Error = ValueError;
+            fn try_from(value: Decimal) -> Result<Self, ValueError> {
+                Self::new(value)
+            }
+        }
+
+        impl From<$name> for Decimal {
+            fn from(value: $name) -> Decimal {
+                value.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ValueError;
+            fn from_str(text: &str) -> Result<Self, ValueError> {
+                Self::parse(text)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0.normalize(), f)
+            }
+        }
+    };
+}
+
+non_negative!(
+    Price,
+    "price",
+    "A non-negative exact price in quote currency per unit."
+);
+non_negative!(
+    Quantity,
+    "quantity",
+    "A non-negative exact amount of the base asset."
+);
+
+impl Add for Quantity {
+    type Output = Quantity;
+    fn add(self, rhs: Quantity) -> Quantity {
+        Quantity(self.0 + rhs.0)
+    }
+}
+
+impl Quantity {
+    /// `self - rhs`, or `None` when that would be negative.
+    #[must_use]
+    pub fn checked_sub(self, rhs: Quantity) -> Option<Quantity> {
+        let d = self.0 - rhs.0;
+        (!d.is_sign_negative() || d.is_zero()).then_some(Quantity(d))
+    }
+
+    /// The smaller of two quantities.
+    #[must_use]
+    pub fn min(self, rhs: Quantity) -> Quantity {
+        if rhs.0 < self.0 {
+            rhs
+        } else {
+            self
+        }
+    }
+}
+
+impl Price {
+    /// Scales the price by `factor` (e.g. `1 + slippage`), clamped at zero.
+    #[must_use]
+    pub fn scaled(self, factor: Decimal) -> Price {
+        Price((self.0 * factor).max(Decimal::ZERO))
+    }
+}
+
+impl Mul<Quantity> for Price {
+    type Output = Cash;
+    fn mul(self, qty: Quantity) -> Cash {
+        Cash(self.0 * qty.0)
+    }
+}
+
+/// A signed exact amount of quote currency: cash balances, fees, PnL, notionals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cash(Decimal);
+
+impl Cash {
+    /// Zero.
+    pub const ZERO: Self = Self(Decimal::ZERO);
+
+    /// Wraps a decimal amount (any sign).
+    #[must_use]
+    pub const fn new(value: Decimal) -> Self {
+        Self(value)
+    }
+
+    /// Parses decimal text exactly.
+    ///
+    /// # Errors
+    /// [`ValueError::Parse`] for text that is not a number.
+    pub fn parse(text: &str) -> Result<Self, ValueError> {
+        parse_decimal("cash", text).map(Self)
+    }
+
+    /// The underlying decimal.
+    #[must_use]
+    pub const fn get(self) -> Decimal {
+        self.0
+    }
+
+    /// Multiplies by a dimensionless factor (a rate, a fraction).
+    #[must_use]
+    pub fn scale(self, factor: Decimal) -> Cash {
+        Cash(self.0 * factor)
+    }
+
+    /// Absolute value.
+    #[must_use]
+    pub fn abs(self) -> Cash {
+        Cash(self.0.abs())
+    }
+
+    /// True when strictly above zero.
+    #[must_use]
+    pub fn is_positive(self) -> bool {
+        self.0 > Decimal::ZERO
+    }
+
+    /// True when strictly below zero.
+    #[must_use]
+    pub fn is_negative(self) -> bool {
+        self.0 < Decimal::ZERO
+    }
+}
+
+impl Add for Cash {
+    type Output = Cash;
+    fn add(self, rhs: Cash) -> Cash {
+        Cash(self.0 + rhs.0)
+    }
+}
+
+impl Sub for Cash {
+    type Output = Cash;
+    fn sub(self, rhs: Cash) -> Cash {
+        Cash(self.0 - rhs.0)
+    }
+}
+
+impl Neg for Cash {
+    type Output = Cash;
+    fn neg(self) -> Cash {
+        Cash(-self.0)
+    }
+}
+
+impl AddAssign for Cash {
+    fn add_assign(&mut self, rhs: Cash) {
+        self.0 += rhs.0;
+    }
+}
+
+impl SubAssign for Cash {
+    fn sub_assign(&mut self, rhs: Cash) {
+        self.0 -= rhs.0;
+    }
+}
+
+impl Sum for Cash {
+    fn sum<I: Iterator<Item = Cash>>(iter: I) -> Cash {
+        iter.fold(Cash::ZERO, |a, b| a + b)
+    }
+}
+
+impl fmt::Display for Cash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0.normalize(), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_quantity_is_rejected() {
+        let err = Quantity::parse("-1").unwrap_err();
+        assert_eq!(err.to_string(), "quantity must not be negative, got -1");
+    }
+
+    #[test]
+    fn parse_is_exact() {
+        let p = Price::parse("0.1").unwrap();
+        let q = Quantity::parse("3").unwrap();
+        assert_eq!((p * q).to_string(), "0.3");
+        assert!(Price::parse("abc").is_err());
+        assert_eq!(Price::parse("1e2").unwrap().to_string(), "100");
+    }
+
+    #[test]
+    fn negative_zero_is_zero() {
+        assert!(Quantity::parse("-0").is_ok());
+    }
+
+    #[test]
+    fn quantity_checked_sub() {
+        let a = Quantity::parse("1").unwrap();
+        let b = Quantity::parse("2").unwrap();
+        assert!(a.checked_sub(b).is_none());
+        assert_eq!(b.checked_sub(a), Some(a));
+    }
+}
