@@ -1,1 +1,65 @@
-//! tesser-strategy.
+//! Trading strategies for Tesser and the registry that builds them by name.
+//!
+//! A strategy sees only `tesser-core` types through a [`Context`]; it never
+//! knows whether data is live or historical, and it does no I/O after it has
+//! been built. It answers market events with [`Signal`]s (target positions),
+//! which the execution layer turns into orders.
+
+pub mod indicators;
+mod registry;
+mod sma_cross;
+
+use tesser_core::{Candle, Decimal, Fill, OrderBook, Signal, Symbol, Timestamp, Trade};
+
+pub use registry::{
+    build_strategy, load_strategy_file, registry, ParamInfo, StrategyError, StrategyFile, StrategyInfo,
+};
+pub use sma_cross::{SmaCross, SmaCrossConfig};
+
+/// What a strategy may read about the world while it decides.
+pub struct Context<'a> {
+    now: Timestamp,
+    positions: &'a dyn Fn(Symbol) -> Decimal,
+}
+
+impl<'a> Context<'a> {
+    /// A context at event time `now`; `positions` returns the signed net
+    /// position (base units, negative for short) of a symbol.
+    pub fn new(now: Timestamp, positions: &'a dyn Fn(Symbol) -> Decimal) -> Self {
+        Self { now, positions }
+    }
+
+    /// Event time of the event being handled.
+    #[must_use]
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// Signed net position in base units (negative when short, zero when flat).
+    #[must_use]
+    pub fn position(&self, symbol: Symbol) -> Decimal {
+        (self.positions)(symbol)
+    }
+}
+
+/// A trading algorithm. Every callback may push signals into `out`; the
+/// defaults ignore the event.
+pub trait Strategy: Send {
+    /// The registered name, e.g. `SmaCross`.
+    fn name(&self) -> &'static str;
+
+    /// The symbols this strategy trades or reads.
+    fn symbols(&self) -> &[Symbol];
+
+    /// A completed candle of one of [`Strategy::symbols`].
+    fn on_candle(&mut self, _ctx: &Context<'_>, _candle: &Candle, _out: &mut Vec<Signal>) {}
+
+    /// A public trade.
+    fn on_trade(&mut self, _ctx: &Context<'_>, _trade: &Trade, _out: &mut Vec<Signal>) {}
+
+    /// The order book after an update was applied.
+    fn on_book(&mut self, _ctx: &Context<'_>, _book: &OrderBook, _out: &mut Vec<Signal>) {}
+
+    /// One of this strategy's orders filled.
+    fn on_fill(&mut self, _ctx: &Context<'_>, _fill: &Fill, _out: &mut Vec<Signal>) {}
+}
