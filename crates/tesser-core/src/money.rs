@@ -21,7 +21,7 @@ pub enum ValueError {
         value: Decimal,
     },
     /// The text is not a decimal number.
-    #[error("{field}: `{text}` is not a decimal number")]
+    #[error("`{text}` is not a valid {field} (expected a decimal number)")]
     Parse {
         /// Which kind of value was being parsed.
         field: &'static str,

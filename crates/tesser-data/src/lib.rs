@@ -1,1 +1,13 @@
-//! tesser-data.
+//! Historical market data: streaming CSV candle files, a time-ordered merge of
+//! several files, and a seeded synthetic random walk. Depends on `tesser-core`
+//! and `tesser-broker` only; it never knows which exchange data came from.
+
+mod csv_candles;
+mod error;
+mod merge;
+mod synthetic;
+
+pub use csv_candles::{detect_interval, CandleCsvReader, CsvSource};
+pub use error::DataError;
+pub use merge::MergedCandles;
+pub use synthetic::SyntheticCandles;
