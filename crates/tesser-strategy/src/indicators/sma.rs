@@ -4,40 +4,36 @@ use std::collections::VecDeque;
 
 use tesser_core::Decimal;
 
+use super::window::Window;
+
 /// Simple moving average over `period` values, in `f64`.
+///
+/// The running sum is re-centred and recomputed exactly once per `period`
+/// updates (see the window module), so it does not drift over long runs.
 #[derive(Debug, Clone)]
 pub struct Sma {
-    period: usize,
-    window: VecDeque<f64>,
-    sum: f64,
+    window: Window,
 }
 
 impl Sma {
     /// A new average over `period` values (`period` is at least 1).
     #[must_use]
     pub fn new(period: usize) -> Self {
-        let period = period.max(1);
         Self {
-            period,
-            window: VecDeque::with_capacity(period + 1),
-            sum: 0.0,
+            window: Window::new(period),
         }
     }
 
     /// Adds a value and returns the average once `period` values were seen.
     pub fn update(&mut self, value: f64) -> Option<f64> {
-        self.window.push_back(value);
-        self.sum += value;
-        if self.window.len() > self.period {
-            self.sum -= self.window.pop_front().unwrap_or(0.0);
-        }
+        self.window.push(value);
         self.value()
     }
 
     /// The current average, if defined.
     #[must_use]
     pub fn value(&self) -> Option<f64> {
-        (self.window.len() == self.period).then(|| self.sum / self.period as f64)
+        self.window.is_full().then(|| self.window.mean())
     }
 }
 
