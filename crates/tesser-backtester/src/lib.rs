@@ -1,1 +1,165 @@
-//! tesser-backtester.
+//! The backtest driver: replays candles through the sans-IO engine against the
+//! paper exchange in one plain loop (no async, no channels), streaming fills,
+//! round trips and per-bar equity to a [`Recorder`] so memory stays flat
+//! whatever the number of bars.
+//!
+//! Per bar: resting orders are matched against the bar (fills at its open or
+//! within its range), the engine marks the close and lets the strategy decide,
+//! new orders go to the paper exchange (filled at once at the close in
+//! close-fill mode), and equity is recorded once per timestamp after all bars
+//! of that timestamp were handled.
+
+mod report;
+
+use tesser_core::{Candle, Cash, Command, Event, Fill, Timestamp};
+use tesser_data::DataError;
+use tesser_engine::{Engine, EngineConfig, Notice};
+use tesser_paper::{PaperConfig, PaperExchange};
+use tesser_portfolio::{EquityStats, RoundTrip};
+use tesser_strategy::Strategy;
+
+pub use report::BacktestReport;
+
+/// Settings of one backtest.
+#[derive(Debug, Clone, Copy)]
+pub struct BacktestConfig {
+    /// Engine settings (cash, sizing, risk).
+    pub engine: EngineConfig,
+    /// Paper-exchange frictions and fill timing.
+    pub paper: PaperConfig,
+    /// Bars per year, to annualise the Sharpe ratio.
+    pub bars_per_year: f64,
+}
+
+/// Receives the run's records as they happen.
+pub trait Recorder {
+    /// A fill.
+    ///
+    /// # Errors
+    /// Whatever writing the record failed with.
+    fn fill(&mut self, fill: &Fill) -> std::io::Result<()>;
+    /// A closed round trip.
+    ///
+    /// # Errors
+    /// Whatever writing the record failed with.
+    fn round_trip(&mut self, trip: &RoundTrip) -> std::io::Result<()>;
+    /// Equity at the close of a bar (one row per timestamp).
+    ///
+    /// # Errors
+    /// Whatever writing the record failed with.
+    fn equity(&mut self, ts: Timestamp, equity: Cash) -> std::io::Result<()>;
+}
+
+/// A recorder that keeps nothing (benchmarks, sweeps).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NullRecorder;
+
+impl Recorder for NullRecorder {
+    fn fill(&mut self, _: &Fill) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn round_trip(&mut self, _: &RoundTrip) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn equity(&mut self, _: Timestamp, _: Cash) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Why a backtest stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BacktestError {
+    /// The market data was bad.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// A record could not be written.
+    #[error("writing results: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+struct Loop<'r> {
+    engine: Engine,
+    paper: PaperExchange,
+    stats: EquityStats,
+    recorder: &'r mut dyn Recorder,
+    events: Vec<Event>,
+    commands: Vec<Command>,
+    fills: u64,
+    notices: Vec<Notice>,
+}
+
+impl Loop<'_> {
+    /// Feeds queued exchange events to the engine and engine commands to the
+    /// exchange until both are quiet.
+    fn pump(&mut self) -> std::io::Result<()> {
+        while !self.events.is_empty() || !self.commands.is_empty() {
+            for event in std::mem::take(&mut self.events) {
+                if let Event::Fill(fill) = &event {
+                    self.fills += 1;
+                    self.recorder.fill(fill)?;
+                }
+                self.engine.handle(&event, &mut self.commands);
+            }
+            for command in self.commands.drain(..) {
+                self.paper.execute(&command, &mut self.events);
+            }
+        }
+        for trip in self.engine.drain_round_trips() {
+            self.stats.on_trip(&trip);
+            self.recorder.round_trip(&trip)?;
+        }
+        self.notices.extend(self.engine.drain_notices());
+        Ok(())
+    }
+
+    fn bar(&mut self, candle: &Candle) -> std::io::Result<()> {
+        self.paper.on_candle(candle, &mut self.events);
+        self.pump()?;
+        self.engine.handle(&Event::Candle(*candle), &mut self.commands);
+        self.pump()
+    }
+
+    fn record_equity(&mut self, ts: Timestamp) -> std::io::Result<()> {
+        let equity = self.engine.portfolio().equity();
+        self.stats.on_equity(ts, equity);
+        self.recorder.equity(ts, equity)
+    }
+}
+
+/// Runs `strategy` over `feed` (candles in time order).
+///
+/// # Errors
+/// [`BacktestError::Data`] for bad market data (naming file and line),
+/// [`BacktestError::Output`] when a record cannot be written.
+pub fn run(
+    strategy: Box<dyn Strategy>,
+    feed: impl Iterator<Item = Result<Candle, DataError>>,
+    config: &BacktestConfig,
+    recorder: &mut dyn Recorder,
+) -> Result<BacktestReport, BacktestError> {
+    let mut lp = Loop {
+        engine: Engine::new(strategy, config.engine),
+        paper: PaperExchange::new(config.paper),
+        stats: EquityStats::default(),
+        recorder,
+        events: Vec::with_capacity(16),
+        commands: Vec::with_capacity(16),
+        fills: 0,
+        notices: Vec::new(),
+    };
+    let mut pending: Option<Timestamp> = None;
+    for candle in feed {
+        let candle = candle?;
+        if let Some(ts) = pending.filter(|ts| *ts != candle.open_time) {
+            lp.record_equity(ts)?;
+        }
+        lp.bar(&candle)?;
+        pending = Some(candle.open_time);
+    }
+    if let Some(ts) = pending {
+        lp.record_equity(ts)?;
+    }
+    Ok(BacktestReport::new(
+        &lp.engine, &lp.stats, config, lp.fills, lp.notices,
+    ))
+}
