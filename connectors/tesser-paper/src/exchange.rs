@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use tesser_core::{
-    Candle, Cash, ClientOrderId, Command, Decimal, Event, Fill, OrderKind, OrderRequest, OrderStatus, OrderUpdate,
-    Price, Quantity, Side, Symbol, TimeInForce, Timestamp,
+    Candle, Cash, ClientOrderId, Command, Decimal, Event, Fill, OrderKind, OrderRequest, OrderStatus,
+    OrderUpdate, Price, Quantity, Side, Symbol, TimeInForce, Timestamp,
 };
 
 /// When market orders decided on a bar get filled.
@@ -87,7 +87,13 @@ impl PaperExchange {
                     continue;
                 }
                 if matches!(r.request.tif, TimeInForce::Ioc | TimeInForce::Fok) {
-                    self.update(&r.request, OrderStatus::Canceled, candle.open_time, Some("IOC/FOK not filled"), out);
+                    self.update(
+                        &r.request,
+                        OrderStatus::Canceled,
+                        candle.open_time,
+                        Some("IOC/FOK not filled"),
+                        out,
+                    );
                     continue;
                 }
                 r.seen_bar = true;
@@ -119,20 +125,38 @@ impl PaperExchange {
                     return;
                 }
                 if matches!(request.tif, TimeInForce::Ioc | TimeInForce::Fok) {
-                    self.update(&request, OrderStatus::Canceled, ts, Some("IOC/FOK not filled"), out);
+                    self.update(
+                        &request,
+                        OrderStatus::Canceled,
+                        ts,
+                        Some("IOC/FOK not filled"),
+                        out,
+                    );
                     return;
                 }
             }
         }
         self.update(&request, OrderStatus::Open, ts, None, out);
-        self.resting.push(Resting { request, seen_bar: false });
+        self.resting.push(Resting {
+            request,
+            seen_bar: false,
+        });
     }
 
     fn cancel(&mut self, id: ClientOrderId, out: &mut Vec<Event>) {
         if let Some(pos) = self.resting.iter().position(|r| r.request.id == id) {
             let r = self.resting.remove(pos);
-            let ts = self.current.get(&r.request.symbol).map_or(r.request.created, |b| b.open_time);
-            self.update(&r.request, OrderStatus::Canceled, ts, Some("cancelled on request"), out);
+            let ts = self
+                .current
+                .get(&r.request.symbol)
+                .map_or(r.request.created, |b| b.open_time);
+            self.update(
+                &r.request,
+                OrderStatus::Canceled,
+                ts,
+                Some("cancelled on request"),
+                out,
+            );
         }
     }
 
@@ -148,7 +172,13 @@ impl PaperExchange {
             _ => return false,
         };
         if matches!(req.kind, OrderKind::Limit { post_only: true, .. }) {
-            self.update(req, OrderStatus::Rejected, bar.open_time, Some("post-only order would take liquidity"), out);
+            self.update(
+                req,
+                OrderStatus::Rejected,
+                bar.open_time,
+                Some("post-only order would take liquidity"),
+                out,
+            );
             return true;
         }
         self.fill(req, price, slip, bar.open_time, out);
@@ -208,7 +238,13 @@ impl PaperExchange {
                 _ => Decimal::ZERO,
             };
             if reducible.is_zero() {
-                self.update(req, OrderStatus::Canceled, ts, Some("reduce-only order with no position to reduce"), out);
+                self.update(
+                    req,
+                    OrderStatus::Canceled,
+                    ts,
+                    Some("reduce-only order with no position to reduce"),
+                    out,
+                );
                 return;
             }
             qty = qty.min(Quantity::new(reducible).unwrap_or(qty));
@@ -219,13 +255,32 @@ impl PaperExchange {
             (true, Side::Sell) => price.scaled(Decimal::ONE - self.slip),
         };
         let fee = Cash::new(self.fee_rate * qty.get() * price.get());
-        let signed = if req.side == Side::Buy { qty.get() } else { -qty.get() };
+        let signed = if req.side == Side::Buy {
+            qty.get()
+        } else {
+            -qty.get()
+        };
         *self.positions.entry(req.symbol).or_default() += signed;
-        out.push(Event::Fill(Fill { order_id: req.id, symbol: req.symbol, side: req.side, qty, price, fee, ts }));
+        out.push(Event::Fill(Fill {
+            order_id: req.id,
+            symbol: req.symbol,
+            side: req.side,
+            qty,
+            price,
+            fee,
+            ts,
+        }));
         self.update(req, OrderStatus::Filled, ts, None, out);
     }
 
-    fn update(&self, req: &OrderRequest, status: OrderStatus, ts: Timestamp, why: Option<&str>, out: &mut Vec<Event>) {
+    fn update(
+        &self,
+        req: &OrderRequest,
+        status: OrderStatus,
+        ts: Timestamp,
+        why: Option<&str>,
+        out: &mut Vec<Event>,
+    ) {
         out.push(Event::OrderUpdate(OrderUpdate {
             id: req.id,
             symbol: req.symbol,

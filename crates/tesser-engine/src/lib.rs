@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use tesser_core::{
-    BookError, Candle, Cash, Command, Decimal, Event, Fill, OrderBook, OrderStatus, OrderUpdate, Signal, Symbol,
-    Target,
+    BookError, Candle, Cash, Command, Decimal, Event, Fill, OrderBook, OrderStatus, OrderUpdate, Signal,
+    Symbol, Target,
 };
 use tesser_execution::{OrderManager, RiskLimits, RiskRejection, Sizer};
 use tesser_portfolio::{Portfolio, RoundTrip};
@@ -69,7 +69,12 @@ impl Engine {
 
     /// An engine resuming from a restored portfolio and order-id counter.
     #[must_use]
-    pub fn with_state(strategy: Box<dyn Strategy>, config: EngineConfig, portfolio: Portfolio, last_id: u64) -> Self {
+    pub fn with_state(
+        strategy: Box<dyn Strategy>,
+        config: EngineConfig,
+        portfolio: Portfolio,
+        last_id: u64,
+    ) -> Self {
         let peak = portfolio.equity().max(config.initial_equity);
         Self {
             strategy,
@@ -97,7 +102,10 @@ impl Engine {
                 self.strategy.on_trade(&ctx, trade, &mut self.signals);
             }
             Event::Book(update) => {
-                let book = self.books.entry(update.symbol).or_insert_with(|| OrderBook::new(update.symbol));
+                let book = self
+                    .books
+                    .entry(update.symbol)
+                    .or_insert_with(|| OrderBook::new(update.symbol));
                 match book.apply(update) {
                     Ok(()) => self.strategy.on_book(&ctx, book, &mut self.signals),
                     Err(e) => self.notices.push(Notice::Book(e)),
@@ -170,7 +178,9 @@ impl Engine {
             self.peak = equity;
             return;
         }
-        let (Some(limit), false) = (self.oms.limits().max_drawdown, self.oms.is_liquidate_only()) else { return };
+        let (Some(limit), false) = (self.oms.limits().max_drawdown, self.oms.is_liquidate_only()) else {
+            return;
+        };
         if self.peak.is_positive() {
             let drawdown = Decimal::ONE - equity.get() / self.peak.get();
             if drawdown > limit {
@@ -194,7 +204,8 @@ impl Engine {
     pub fn flatten_all(&mut self, now: tesser_core::Timestamp, out: &mut Vec<Command>) {
         for position in self.portfolio.open_positions() {
             self.oms.cancel_all(position.symbol, out);
-            self.signals.push(Signal::market(position.symbol, Target::Flat, now));
+            self.signals
+                .push(Signal::market(position.symbol, Target::Flat, now));
         }
         self.route_signals(out);
     }

@@ -3,7 +3,8 @@ use std::path::Path;
 use tesser_core::{ClientOrderId, Interval, OrderKind, Price, Quantity, Side, Timestamp};
 
 fn engine(limits: RiskLimits) -> Engine {
-    let params: toml::Table = toml::from_str("symbol='X'\nfast_period=1\nslow_period=2\nallow_short=true").unwrap();
+    let params: toml::Table =
+        toml::from_str("symbol='X'\nfast_period=1\nslow_period=2\nallow_short=true").unwrap();
     let strategy = tesser_strategy::build_strategy("SmaCross", &params, Path::new(".")).unwrap();
     Engine::new(
         strategy,
@@ -30,7 +31,9 @@ fn candle(t: i64, close: i64) -> Event {
 }
 
 fn fill_for(cmd: &Command, price: i64, t: i64) -> Event {
-    let Command::Submit(o) = cmd else { panic!("expected a submit, got {cmd:?}") };
+    let Command::Submit(o) = cmd else {
+        panic!("expected a submit, got {cmd:?}")
+    };
     Event::Fill(Fill {
         order_id: o.id,
         symbol: o.symbol,
@@ -58,21 +61,30 @@ fn scripted_events_give_orders_and_round_trips() {
     assert_eq!(e.portfolio().net_position(Symbol::new("X")), Decimal::ONE);
     e.handle(&candle(4, 8), &mut out); // cross down -> reverse: sell 2
     let Command::Submit(o) = out[0] else { panic!() };
-    assert_eq!((o.side, o.qty.to_string(), o.id), (Side::Sell, "2".to_string(), ClientOrderId(2)));
+    assert_eq!(
+        (o.side, o.qty.to_string(), o.id),
+        (Side::Sell, "2".to_string(), ClientOrderId(2))
+    );
     let fill = fill_for(&out[0], 8, 5);
     out.clear();
     e.handle(&fill, &mut out);
     let trips: Vec<_> = e.drain_round_trips().collect();
     assert_eq!(trips.len(), 1);
     assert_eq!(trips[0].net_pnl, Cash::new(Decimal::from(-4)));
-    assert_eq!(e.portfolio().net_position(Symbol::new("X")), Decimal::NEGATIVE_ONE);
+    assert_eq!(
+        e.portfolio().net_position(Symbol::new("X")),
+        Decimal::NEGATIVE_ONE
+    );
     // Equity: 1000 - 12 + 16 = 1004 cash, short 1 marked at 8 -> 996.
     assert_eq!(e.portfolio().equity(), Cash::new(Decimal::from(996)));
 }
 
 #[test]
 fn kill_switch_blocks_new_exposure() {
-    let limits = RiskLimits { max_drawdown: Some(Decimal::new(1, 2)), ..RiskLimits::default() };
+    let limits = RiskLimits {
+        max_drawdown: Some(Decimal::new(1, 2)),
+        ..RiskLimits::default()
+    };
     let mut e = engine(limits);
     let mut out = Vec::new();
     for (t, c) in [(0, 100), (1, 100), (2, 100), (3, 120)] {
@@ -87,7 +99,13 @@ fn kill_switch_blocks_new_exposure() {
     assert!(out.is_empty());
     let notices: Vec<_> = e.drain_notices().collect();
     assert!(matches!(notices[0], Notice::KillSwitch { .. }), "{notices:?}");
-    assert!(matches!(notices[1], Notice::RiskRejected { reason: RiskRejection::LiquidateOnly, .. }));
+    assert!(matches!(
+        notices[1],
+        Notice::RiskRejected {
+            reason: RiskRejection::LiquidateOnly,
+            ..
+        }
+    ));
     e.flatten_all(Timestamp::from_millis(5), &mut out);
     assert!(matches!(out[0], Command::Submit(o) if o.side == Side::Sell && o.reduce_only));
 }

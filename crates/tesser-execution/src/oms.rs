@@ -46,7 +46,13 @@ impl OrderManager {
     /// A manager with the given sizer and limits; ids start after `first_id`.
     #[must_use]
     pub fn new(sizer: Sizer, limits: RiskLimits, first_id: u64) -> Self {
-        Self { sizer, limits, next_id: first_id, working: HashMap::new(), liquidate_only: false }
+        Self {
+            sizer,
+            limits,
+            next_id: first_id,
+            working: HashMap::new(),
+            liquidate_only: false,
+        }
     }
 
     /// The risk limits in force.
@@ -107,8 +113,14 @@ impl OrderManager {
         if delta.is_zero() {
             return Ok(None);
         }
-        let side = if delta > Decimal::ZERO { Side::Buy } else { Side::Sell };
-        let Ok(qty) = Quantity::new(delta.abs()) else { return Ok(None) };
+        let side = if delta > Decimal::ZERO {
+            Side::Buy
+        } else {
+            Side::Sell
+        };
+        let Ok(qty) = Quantity::new(delta.abs()) else {
+            return Ok(None);
+        };
         let request = OrderRequest {
             id: ClientOrderId(self.next_id + 1),
             symbol: signal.symbol,
@@ -121,15 +133,25 @@ impl OrderManager {
         };
         self.limits.check(&request, exposure, self.liquidate_only)?;
         self.next_id += 1;
-        self.working.insert(request.id, Working { request, remaining: qty.get() });
+        self.working.insert(
+            request.id,
+            Working {
+                request,
+                remaining: qty.get(),
+            },
+        );
         out.push(Command::Submit(request));
         Ok(Some(request))
     }
 
     /// Cancels every working order of `symbol`.
     pub fn cancel_all(&mut self, symbol: Symbol, out: &mut Vec<Command>) {
-        let mut ids: Vec<ClientOrderId> =
-            self.working.values().filter(|w| w.request.symbol == symbol).map(|w| w.request.id).collect();
+        let mut ids: Vec<ClientOrderId> = self
+            .working
+            .values()
+            .filter(|w| w.request.symbol == symbol)
+            .map(|w| w.request.id)
+            .collect();
         ids.sort();
         out.extend(ids.into_iter().map(|id| Command::Cancel { symbol, id }));
     }

@@ -46,7 +46,12 @@ impl RiskLimits {
     ///
     /// # Errors
     /// The first [`RiskRejection`] the order triggers.
-    pub fn check(&self, order: &OrderRequest, exposure: Decimal, liquidate_only: bool) -> Result<(), RiskRejection> {
+    pub fn check(
+        &self,
+        order: &OrderRequest,
+        exposure: Decimal,
+        liquidate_only: bool,
+    ) -> Result<(), RiskRejection> {
         let signed = match order.side {
             Side::Buy => order.qty.get(),
             Side::Sell => -order.qty.get(),
@@ -57,7 +62,10 @@ impl RiskLimits {
         }
         if let Some(limit) = self.max_order_quantity {
             if order.qty > limit {
-                return Err(RiskRejection::OrderTooLarge { qty: order.qty, limit });
+                return Err(RiskRejection::OrderTooLarge {
+                    qty: order.qty,
+                    limit,
+                });
             }
         }
         if let Some(limit) = self.max_position_quantity {

@@ -35,14 +35,23 @@ fn fills(events: &[Event]) -> Vec<(u64, String, String, i64)> {
     events
         .iter()
         .filter_map(|e| match e {
-            Event::Fill(f) => Some((f.order_id.0, f.price.to_string(), f.fee.to_string(), f.ts.as_millis())),
+            Event::Fill(f) => Some((
+                f.order_id.0,
+                f.price.to_string(),
+                f.fee.to_string(),
+                f.ts.as_millis(),
+            )),
             _ => None,
         })
         .collect()
 }
 
 fn cfg(fill: FillModel, fee: i64, slip: i64) -> PaperConfig {
-    PaperConfig { fill, fee_bps: Decimal::from(fee), slippage_bps: Decimal::from(slip) }
+    PaperConfig {
+        fill,
+        fee_bps: Decimal::from(fee),
+        slippage_bps: Decimal::from(slip),
+    }
 }
 
 #[test]
@@ -72,10 +81,23 @@ fn limit_and_stop_rules_including_gaps() {
     let mut x = PaperExchange::new(cfg(FillModel::NextOpen, 0, 100));
     let mut ev = Vec::new();
     x.on_candle(&bar(1, "100", "100", "100", "100"), &mut ev);
-    let lim = |id, side, price| order(id, side, OrderKind::Limit { price: p(price), post_only: false });
+    let lim = |id, side, price| {
+        order(
+            id,
+            side,
+            OrderKind::Limit {
+                price: p(price),
+                post_only: false,
+            },
+        )
+    };
     let stop = |id, side, trigger| order(id, side, OrderKind::StopMarket { trigger: p(trigger) });
-    for o in [lim(1, Side::Buy, "95"), lim(2, Side::Buy, "80"), lim(3, Side::Sell, "90"), stop(4, Side::Buy, "104")]
-    {
+    for o in [
+        lim(1, Side::Buy, "95"),
+        lim(2, Side::Buy, "80"),
+        lim(3, Side::Sell, "90"),
+        stop(4, Side::Buy, "104"),
+    ] {
         x.execute(&Command::Submit(o), &mut ev);
     }
     x.execute(&Command::Submit(stop(5, Side::Sell, "85")), &mut ev);
@@ -85,12 +107,19 @@ fn limit_and_stop_rules_including_gaps() {
     // 4: buy stop 104 touched -> 104 * 1.01 = 105.04. 2 and 5 untouched.
     assert_eq!(
         fills(&ev),
-        vec![(1, "95".into(), "0".into(), 2), (3, "97".into(), "0".into(), 2), (4, "105.04".into(), "0".into(), 2)]
+        vec![
+            (1, "95".into(), "0".into(), 2),
+            (3, "97".into(), "0".into(), 2),
+            (4, "105.04".into(), "0".into(), 2)
+        ]
     );
     ev.clear();
     x.on_candle(&bar(3, "70", "75", "60", "72"), &mut ev);
     // 2: buy limit 80 gaps down -> fills at open 70. 5: sell stop 85 gaps -> 70 * 0.99.
-    assert_eq!(fills(&ev), vec![(2, "70".into(), "0".into(), 3), (5, "69.3".into(), "0".into(), 3)]);
+    assert_eq!(
+        fills(&ev),
+        vec![(2, "70".into(), "0".into(), 3), (5, "69.3".into(), "0".into(), 3)]
+    );
 }
 
 #[test]
@@ -98,8 +127,25 @@ fn post_only_ioc_and_reduce_only() {
     let mut x = PaperExchange::new(cfg(FillModel::NextOpen, 0, 0));
     let mut ev = Vec::new();
     x.on_candle(&bar(1, "100", "100", "100", "100"), &mut ev);
-    x.execute(&Command::Submit(order(1, Side::Buy, OrderKind::Limit { price: p("101"), post_only: true })), &mut ev);
-    let mut ioc = order(2, Side::Buy, OrderKind::Limit { price: p("50"), post_only: false });
+    x.execute(
+        &Command::Submit(order(
+            1,
+            Side::Buy,
+            OrderKind::Limit {
+                price: p("101"),
+                post_only: true,
+            },
+        )),
+        &mut ev,
+    );
+    let mut ioc = order(
+        2,
+        Side::Buy,
+        OrderKind::Limit {
+            price: p("50"),
+            post_only: false,
+        },
+    );
     ioc.tif = TimeInForce::Ioc;
     x.execute(&Command::Submit(ioc), &mut ev);
     let mut ro = order(3, Side::Sell, OrderKind::Market);
@@ -116,7 +162,11 @@ fn post_only_ioc_and_reduce_only() {
         .collect();
     assert_eq!(
         statuses,
-        vec![(1, OrderStatus::Rejected), (2, OrderStatus::Canceled), (3, OrderStatus::Canceled)]
+        vec![
+            (1, OrderStatus::Rejected),
+            (2, OrderStatus::Canceled),
+            (3, OrderStatus::Canceled)
+        ]
     );
     assert_eq!(x.resting(), 0);
 }
