@@ -5,16 +5,28 @@
 //! been built. It answers market events with [`Signal`]s (target positions),
 //! which the execution layer turns into orders.
 
+mod bollinger_breakout;
 pub mod indicators;
 mod registry;
+mod rsi_reversion;
 mod sma_cross;
+#[cfg(test)]
+mod test_util;
 
 use tesser_core::{Candle, Decimal, Fill, OrderBook, Signal, Symbol, Timestamp, Trade};
 
+pub use bollinger_breakout::{BollingerBreakout, BollingerBreakoutConfig};
 pub use registry::{
     build_strategy, load_strategy_file, registry, ParamInfo, StrategyError, StrategyFile, StrategyInfo,
 };
+pub use rsi_reversion::{RsiReversion, RsiReversionConfig};
 pub use sma_cross::{SmaCross, SmaCrossConfig};
+
+/// Converts an exact decimal to `f64` for indicator maths (never the other
+/// way round for money).
+pub(crate) fn to_f64(value: Decimal) -> f64 {
+    f64::try_from(value).unwrap_or_default()
+}
 
 /// What a strategy may read about the world while it decides.
 pub struct Context<'a> {

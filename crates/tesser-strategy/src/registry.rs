@@ -79,7 +79,11 @@ pub struct StrategyInfo {
 /// Every compiled strategy, in display order.
 #[must_use]
 pub fn registry() -> &'static [StrategyInfo] {
-    &[crate::sma_cross::INFO]
+    &[
+        crate::sma_cross::INFO,
+        crate::rsi_reversion::INFO,
+        crate::bollinger_breakout::INFO,
+    ]
 }
 
 /// Builds the strategy registered as `name` from its parameters.
@@ -151,4 +155,30 @@ pub fn parse_params<T: DeserializeOwned>(
         };
         StrategyError::Params { strategy, message }
     })
+}
+
+/// A [`StrategyError::Invalid`] for `strategy`'s `field`.
+pub(crate) fn invalid(
+    strategy: &'static str,
+    field: &'static str,
+    message: impl Into<String>,
+) -> StrategyError {
+    StrategyError::Invalid {
+        strategy,
+        field,
+        message: message.into(),
+    }
+}
+
+/// Checks that a symbol field is not blank and interns it.
+pub(crate) fn symbol_field(
+    strategy: &'static str,
+    field: &'static str,
+    value: &str,
+) -> Result<tesser_core::Symbol, StrategyError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(invalid(strategy, field, "must not be empty"));
+    }
+    Ok(tesser_core::Symbol::new(trimmed))
 }
