@@ -9,6 +9,7 @@
 //! close-fill mode), and equity is recorded once per timestamp after all bars
 //! of that timestamp were handled.
 
+mod csv_out;
 mod report;
 
 use tesser_core::{Candle, Cash, Command, Event, Fill, Timestamp};
@@ -18,6 +19,7 @@ use tesser_paper::{PaperConfig, PaperExchange};
 use tesser_portfolio::{EquityStats, RoundTrip};
 use tesser_strategy::Strategy;
 
+pub use csv_out::CsvRecorder;
 pub use report::BacktestReport;
 
 /// Settings of one backtest.

@@ -170,9 +170,16 @@ impl Mul<Quantity> for Price {
 }
 
 /// A signed exact amount of quote currency: cash balances, fees, PnL, notionals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
 #[serde(transparent)]
 pub struct Cash(Decimal);
+
+impl Serialize for Cash {
+    /// Serialises as normalised decimal text (`"-4.43072"`), never a float.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.normalize())
+    }
+}
 
 impl Cash {
     /// Zero.

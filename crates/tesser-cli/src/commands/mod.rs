@@ -1,0 +1,15 @@
+//! One module per command; each parses nothing and wires library types.
+
+mod backtest;
+mod backtest_print;
+mod strategies;
+
+use crate::cli::{BacktestCommand, Cli, Command};
+
+/// Runs the chosen command.
+pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Backtest(BacktestCommand::Run(args)) => backtest::run(&cli.config_dir, &cli.env, &args),
+        Command::Strategies => strategies::run(),
+    }
+}

@@ -1,0 +1,143 @@
+//! Layered configuration: `config/default.toml` (also compiled into the
+//! binary, so it runs from any folder), `config/{env}.toml` when `--env` is
+//! given, `config/local.toml` (gitignored), then `TESSER_` environment
+//! variables with `__` between key levels (`TESSER_BACKTEST__FEE_BPS=10`).
+//! Unknown keys and wrong types are errors naming the key and the source.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::{Deserialize, Deserializer};
+use tesser_core::{Decimal, Interval, Quantity};
+use tesser_execution::RiskLimits;
+use tesser_paper::FillModel;
+
+/// The compiled-in copy of `config/default.toml`.
+const DEFAULT_TOML: &str = include_str!("../../../config/default.toml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    /// Defaults of `backtest run`.
+    pub backtest: BacktestSection,
+    /// Pre-trade risk limits (live trading and backtests alike).
+    pub risk_management: RiskSection,
+    /// Exchange profiles by name (`[exchange.bybit_testnet]`, ...).
+    #[serde(default)]
+    pub exchange: BTreeMap<String, toml::Table>,
+}
+
+/// `[backtest]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BacktestSection {
+    /// Starting cash.
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub initial_equity: Decimal,
+    /// Fixed order size in base units.
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub quantity: Decimal,
+    /// `next-open` or `close`.
+    pub fill: FillModel,
+    /// Fee in basis points.
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub fee_bps: Decimal,
+    /// Slippage in basis points.
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub slippage_bps: Decimal,
+    /// Synthetic candles when no data is given.
+    pub candles: usize,
+    /// Seed of the synthetic data.
+    pub seed: u64,
+    /// Interval of synthetic candles.
+    pub synthetic_interval: Interval,
+    /// Default output folder.
+    pub output_dir: String,
+}
+
+/// `[risk_management]`; zero disables a limit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskSection {
+    /// Largest single order (base units).
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub max_order_quantity: Decimal,
+    /// Largest absolute position per symbol.
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub max_position_quantity: Decimal,
+    /// Drawdown fraction that triggers liquidate-only mode.
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub max_drawdown: Decimal,
+}
+
+impl RiskSection {
+    /// The limits, with zeros meaning "off".
+    pub fn limits(&self) -> RiskLimits {
+        let qty = |d: Decimal| (d > Decimal::ZERO).then(|| Quantity::new(d).ok()).flatten();
+        RiskLimits {
+            max_order_quantity: qty(self.max_order_quantity),
+            max_position_quantity: qty(self.max_position_quantity),
+            max_drawdown: (self.max_drawdown > Decimal::ZERO).then_some(self.max_drawdown),
+        }
+    }
+}
+
+/// Accepts `1`, `0.5` or `"0.5"`; floats go through their shortest decimal
+/// text, so `0.03` becomes exactly 0.03.
+fn lenient_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Int(i64),
+        Float(f64),
+        Text(String),
+    }
+    let text = match Raw::deserialize(d)? {
+        Raw::Int(i) => return Ok(Decimal::from(i)),
+        Raw::Float(f) => format!("{f}"),
+        Raw::Text(t) => t,
+    };
+    let t = text.trim();
+    Decimal::from_str_exact(t)
+        .or_else(|_| Decimal::from_scientific(t))
+        .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal number")))
+}
+
+impl AppConfig {
+    /// Loads the layers for `env` from `dir`.
+    ///
+    /// # Errors
+    /// A missing `{env}.toml`, unreadable files, unknown keys or wrong types,
+    /// each naming the key and where it came from.
+    pub fn load(dir: &Path, env: &str) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
+        let default = dir.join("default.toml");
+        if default.exists() {
+            figment = figment.merge(Toml::file(&default));
+        }
+        if env != "default" {
+            let file = dir.join(format!("{env}.toml"));
+            if !file.exists() {
+                bail!("environment `{env}`: {} does not exist", file.display());
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment = figment
+            .merge(Toml::file(dir.join("local.toml")))
+            .merge(Env::prefixed("TESSER_").split("__"));
+        figment
+            .extract()
+            .map_err(|e| {
+                let all: Vec<String> = e.into_iter().map(|e| e.to_string()).collect();
+                anyhow::anyhow!(all.join("; "))
+            })
+            .context("invalid configuration")
+    }
+}
+
+#[cfg(test)]
+mod tests;
