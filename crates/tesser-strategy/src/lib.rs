@@ -7,6 +7,7 @@
 
 mod bollinger_breakout;
 pub mod indicators;
+mod pairs_trading;
 mod registry;
 mod rsi_reversion;
 mod sma_cross;
@@ -16,6 +17,7 @@ mod test_util;
 use tesser_core::{Candle, Decimal, Fill, OrderBook, Signal, Symbol, Timestamp, Trade};
 
 pub use bollinger_breakout::{BollingerBreakout, BollingerBreakoutConfig};
+pub use pairs_trading::{PairsTradingArbitrage, PairsTradingConfig};
 pub use registry::{
     build_strategy, load_strategy_file, registry, ParamInfo, StrategyError, StrategyFile, StrategyInfo,
 };
