@@ -7,6 +7,7 @@
 
 mod bollinger_breakout;
 pub mod indicators;
+mod orderbook_imbalance;
 mod pairs_trading;
 mod registry;
 mod rsi_reversion;
@@ -17,6 +18,7 @@ mod test_util;
 use tesser_core::{Candle, Decimal, Fill, OrderBook, Signal, Symbol, Timestamp, Trade};
 
 pub use bollinger_breakout::{BollingerBreakout, BollingerBreakoutConfig};
+pub use orderbook_imbalance::{OrderBookImbalance, OrderBookImbalanceConfig};
 pub use pairs_trading::{PairsTradingArbitrage, PairsTradingConfig};
 pub use registry::{
     build_strategy, load_strategy_file, registry, ParamInfo, StrategyError, StrategyFile, StrategyInfo,

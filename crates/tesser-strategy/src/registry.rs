@@ -84,6 +84,7 @@ pub fn registry() -> &'static [StrategyInfo] {
         crate::rsi_reversion::INFO,
         crate::bollinger_breakout::INFO,
         crate::pairs_trading::INFO,
+        crate::orderbook_imbalance::INFO,
     ]
 }
 
