@@ -7,6 +7,7 @@
 
 mod bollinger_breakout;
 pub mod indicators;
+mod ml_classifier;
 mod orderbook_imbalance;
 mod pairs_trading;
 mod registry;
@@ -18,6 +19,7 @@ mod test_util;
 use tesser_core::{Candle, Decimal, Fill, OrderBook, Signal, Symbol, Timestamp, Trade};
 
 pub use bollinger_breakout::{BollingerBreakout, BollingerBreakoutConfig};
+pub use ml_classifier::{MlClassifier, MlClassifierConfig, ModelArtifact, ModelKind};
 pub use orderbook_imbalance::{OrderBookImbalance, OrderBookImbalanceConfig};
 pub use pairs_trading::{PairsTradingArbitrage, PairsTradingConfig};
 pub use registry::{

@@ -83,6 +83,7 @@ pub fn registry() -> &'static [StrategyInfo] {
         crate::sma_cross::INFO,
         crate::rsi_reversion::INFO,
         crate::bollinger_breakout::INFO,
+        crate::ml_classifier::INFO,
         crate::pairs_trading::INFO,
         crate::orderbook_imbalance::INFO,
     ]
