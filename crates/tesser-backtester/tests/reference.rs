@@ -1,6 +1,11 @@
 //! Reproduces the independent reference backtests in `data/reference/`
 //! (backtrader = backtesting.py = vectorbt): every round trip to the cent,
 //! final equity to the cent, max drawdown and Sharpe to 1e-6 relative.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code panics on failure"
+)]
 
 use std::path::{Path, PathBuf};
 

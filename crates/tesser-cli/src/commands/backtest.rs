@@ -35,8 +35,7 @@ struct Summary<'a> {
 pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyhow::Result<()> {
     let cfg = AppConfig::load(config_dir, env)?;
     let d = &cfg.backtest;
-    let strategy = tesser_strategy::load_strategy_file(&args.strategy_config)
-        .with_context(|| format!("loading strategy config {}", args.strategy_config.display()))?;
+    let strategy = tesser_strategy::load_strategy_file(&args.strategy_config)?;
     let symbols: Vec<Symbol> = strategy.symbols().to_vec();
     let name = strategy.name();
 

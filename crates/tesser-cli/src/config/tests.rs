@@ -1,3 +1,8 @@
+#![allow(
+    clippy::result_large_err,
+    reason = "figment::Jail closures return figment::Error"
+)]
+
 use super::*;
 
 #[test]
