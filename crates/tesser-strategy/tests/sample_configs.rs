@@ -1,6 +1,7 @@
 //! Every sample config in `research/strategies/` builds through the registry
 //! and trades on the bundled daily data (copies in `tests/data/`) or, for the
 //! order-book strategy, on a seeded synthetic book.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly on bad fixtures")]
 
 use std::path::{Path, PathBuf};
 
