@@ -15,6 +15,9 @@ pub mod http;
 pub mod types;
 pub mod websocket;
 
+#[cfg(test)]
+mod fixture_tests;
+
 pub use common::credential::Secret;
 pub use common::enums::{Category, CategoryError};
 pub use common::Backoff;

@@ -3,7 +3,7 @@
 //! backfill over REST.
 
 mod client;
-mod handler;
+pub(crate) mod handler;
 mod messages;
 mod parse;
 
