@@ -4,7 +4,9 @@ use serde_json::Value;
 use tesser_core::{Event, Interval, OrderStatus, Symbol};
 
 use crate::common::credential::{sign_payload, ws_auth_signature};
-use crate::http::models::{BybitEnvelope, BybitExecutions, BybitKlines, BybitOrders, BybitPositions, BybitWallets};
+use crate::http::models::{
+    BybitEnvelope, BybitExecutions, BybitKlines, BybitOrders, BybitPositions, BybitWallets,
+};
 use crate::http::parse;
 use crate::websocket::handler::{Handler, Output};
 use crate::websocket::StreamEvent;
@@ -29,10 +31,18 @@ fn signature_vectors() {
     let cases = v["rest"].as_array().unwrap();
     assert!(cases.len() >= 6);
     for case in cases {
-        let payload = case.get("query").or_else(|| case.get("body")).and_then(Value::as_str).unwrap();
+        let payload = case
+            .get("query")
+            .or_else(|| case.get("body"))
+            .and_then(Value::as_str)
+            .unwrap();
         let ts: i64 = case["X-BAPI-TIMESTAMP"].as_str().unwrap().parse().unwrap();
         let rw: u64 = case["X-BAPI-RECV-WINDOW"].as_str().unwrap().parse().unwrap();
-        assert_eq!(sign_payload(secret, ts, key, rw, payload), case["X-BAPI-SIGN"].as_str().unwrap(), "{case}");
+        assert_eq!(
+            sign_payload(secret, ts, key, rw, payload),
+            case["X-BAPI-SIGN"].as_str().unwrap(),
+            "{case}"
+        );
     }
     for case in v["negative"].as_array().unwrap() {
         let payload = case["query"].as_str().unwrap();
@@ -42,7 +52,10 @@ fn signature_vectors() {
     }
     let ws = &v["ws_auth"];
     let expires = ws["expires"].as_i64().unwrap();
-    assert_eq!(ws_auth_signature(secret, expires), ws["signature"].as_str().unwrap());
+    assert_eq!(
+        ws_auth_signature(secret, expires),
+        ws["signature"].as_str().unwrap()
+    );
 }
 
 #[test]
@@ -54,7 +67,10 @@ fn rest_payloads_decode() {
         .map(|r| parse::kline_row(Symbol::new("BTCUSD"), Interval::parse("1h").unwrap(), r).unwrap())
         .collect();
     assert_eq!(candles.len(), 3);
-    assert!(candles[0].open_time > candles[2].open_time, "wire is newest first");
+    assert!(
+        candles[0].open_time > candles[2].open_time,
+        "wire is newest first"
+    );
     let o: BybitOrders = result(data!("order_realtime_response.json"));
     assert_eq!(parse::order(&o.list[0]).unwrap().status, OrderStatus::Open);
     let h: BybitOrders = result(data!("order_history_response.json"));
@@ -84,7 +100,10 @@ fn ws_payloads_decode() {
     assert!(feed(&mut h, data!("ws_kline.json")).events.is_empty());
     let confirmed = data!("ws_kline.json").replace("\"confirm\": false", "\"confirm\": true");
     assert_eq!(feed(&mut h, &confirmed).events.len(), 1);
-    assert!(feed(&mut h, &confirmed).events.is_empty(), "closed candle emitted once");
+    assert!(
+        feed(&mut h, &confirmed).events.is_empty(),
+        "closed candle emitted once"
+    );
     let t = feed(&mut h, data!("ws_public_trade.json"));
     assert!(matches!(t.events[0], StreamEvent::Market(Event::Trade(_))));
     let snap = feed(&mut h, data!("ws_orderbook_snapshot.json"));
@@ -98,13 +117,25 @@ fn ws_payloads_decode() {
     let (StreamEvent::Ticker(a), StreamEvent::Ticker(b)) = (&s.events[0], &d.events[0]) else {
         panic!("tickers expected");
     };
-    assert_eq!(a.last_price, b.last_price, "delta merged into the cached snapshot");
+    assert_eq!(
+        a.last_price, b.last_price,
+        "delta merged into the cached snapshot"
+    );
     assert!(b.ask.is_some() && b.bid == a.bid);
     let ex = feed(&mut h, data!("ws_private_execution.json"));
     assert!(ex.events.iter().any(|e| matches!(e, StreamEvent::Execution(_))));
-    assert!(feed(&mut h, data!("ws_private_execution.json")).events.is_empty(), "execId dedupe");
-    assert!(matches!(feed(&mut h, data!("ws_private_position.json")).events[0], StreamEvent::Position(_)));
-    assert!(matches!(feed(&mut h, data!("ws_private_wallet.json")).events[0], StreamEvent::Wallet(_)));
+    assert!(
+        feed(&mut h, data!("ws_private_execution.json")).events.is_empty(),
+        "execId dedupe"
+    );
+    assert!(matches!(
+        feed(&mut h, data!("ws_private_position.json")).events[0],
+        StreamEvent::Position(_)
+    ));
+    assert!(matches!(
+        feed(&mut h, data!("ws_private_wallet.json")).events[0],
+        StreamEvent::Wallet(_)
+    ));
     let o = feed(&mut h, data!("ws_private_order_linear.gocryptotrader.json"));
     assert!(o.events.iter().any(|e| matches!(e, StreamEvent::Order(_))));
 }
@@ -112,7 +143,12 @@ fn ws_payloads_decode() {
 #[test]
 fn malformed_frames_are_skipped() {
     let mut h = Handler::default();
-    for junk in ["{\"topic\":\"publicTrade.X\",\"data\":[{", "not json", "{\"topic\":\"mystery.X\",\"data\":{}}", "{}"] {
+    for junk in [
+        "{\"topic\":\"publicTrade.X\",\"data\":[{",
+        "not json",
+        "{\"topic\":\"mystery.X\",\"data\":{}}",
+        "{}",
+    ] {
         assert!(feed(&mut h, junk).events.is_empty());
     }
 }

@@ -1,5 +1,7 @@
 //! WebSocket streams against the loopback mock, including every fault.
 
+#![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
+
 mod common;
 
 use std::time::Duration;
@@ -7,7 +9,10 @@ use std::time::Duration;
 use common::{client, mock, until};
 use tesser_broker::MarketStream;
 use tesser_bybit::{BybitStream, StreamEvent, Subscription};
-use tesser_core::{ClientOrderId, Event, Interval, OrderKind, OrderRequest, OrderStatus, Quantity, Side, Symbol, TimeInForce, Timestamp};
+use tesser_core::{
+    ClientOrderId, Event, Interval, OrderKind, OrderRequest, OrderStatus, Quantity, Side, Symbol,
+    TimeInForce, Timestamp,
+};
 use tesser_mock_bybit::{MockBybit, MockConfig};
 
 fn sym() -> Symbol {
@@ -16,15 +21,24 @@ fn sym() -> Symbol {
 
 fn subs() -> Vec<Subscription> {
     vec![
-        Subscription::Kline { symbol: sym(), interval: Interval::parse("1m").unwrap() },
+        Subscription::Kline {
+            symbol: sym(),
+            interval: Interval::parse("1m").unwrap(),
+        },
         Subscription::Trades(sym()),
-        Subscription::OrderBook { symbol: sym(), depth: 50 },
+        Subscription::OrderBook {
+            symbol: sym(),
+            depth: 50,
+        },
         Subscription::Ticker(sym()),
     ]
 }
 
 fn live() -> MockConfig {
-    MockConfig { live: true, ..MockConfig::default() }
+    MockConfig {
+        live: true,
+        ..MockConfig::default()
+    }
 }
 
 fn is_snapshot(e: &StreamEvent) -> bool {
@@ -118,8 +132,13 @@ async fn stalled_socket_is_declared_dead() {
     m.faults().stall_ws_after(0);
     m.step();
     let e = until(&mut s, |e| matches!(e, StreamEvent::Disconnected { .. })).await;
-    let StreamEvent::Disconnected { reason } = e else { unreachable!() };
-    assert!(reason.contains("pong missing") || reason.contains("no frame"), "{reason}");
+    let StreamEvent::Disconnected { reason } = e else {
+        unreachable!()
+    };
+    assert!(
+        reason.contains("pong missing") || reason.contains("no frame"),
+        "{reason}"
+    );
     until(&mut s, |e| matches!(e, StreamEvent::Connected { .. })).await;
 }
 
@@ -129,7 +148,9 @@ async fn late_pongs_kill_the_socket() {
     let mut s = public(&m).await;
     m.faults().delay_pongs(Some(Duration::from_millis(1_000)));
     let e = until(&mut s, |e| matches!(e, StreamEvent::Disconnected { .. })).await;
-    let StreamEvent::Disconnected { reason } = e else { unreachable!() };
+    let StreamEvent::Disconnected { reason } = e else {
+        unreachable!()
+    };
     assert!(reason.contains("pong") || reason.contains("no frame"), "{reason}");
     m.faults().delay_pongs(None);
     until(&mut s, |e| matches!(e, StreamEvent::Connected { .. })).await;
@@ -162,8 +183,14 @@ async fn book_gap_and_reorder_trigger_resync() {
         until(&mut s, is_snapshot).await;
         m.step();
         let e = until(&mut s, |e| matches!(e, StreamEvent::Market(Event::Book(_)))).await;
-        let StreamEvent::Market(Event::Book(b)) = e else { unreachable!() };
-        assert_eq!(b.kind, tesser_core::BookUpdateKind::Delta, "book continues after resync");
+        let StreamEvent::Market(Event::Book(b)) = e else {
+            unreachable!()
+        };
+        assert_eq!(
+            b.kind,
+            tesser_core::BookUpdateKind::Delta,
+            "book continues after resync"
+        );
     }
 }
 
@@ -186,9 +213,15 @@ async fn private_stream_reports_orders_and_fills() {
     };
     c.create_order(&req).await.unwrap();
     let e = until(&mut s, |e| matches!(e, StreamEvent::Market(Event::Fill(_)))).await;
-    let StreamEvent::Market(Event::Fill(f)) = e else { unreachable!() };
+    let StreamEvent::Market(Event::Fill(f)) = e else {
+        unreachable!()
+    };
     assert_eq!(f.order_id, ClientOrderId(77));
-    until(&mut s, |e| matches!(e, StreamEvent::Market(Event::OrderUpdate(u)) if u.status == OrderStatus::Filled)).await;
+    until(
+        &mut s,
+        |e| matches!(e, StreamEvent::Market(Event::OrderUpdate(u)) if u.status == OrderStatus::Filled),
+    )
+    .await;
     until(&mut s, |e| matches!(e, StreamEvent::Position(_))).await;
     until(&mut s, |e| matches!(e, StreamEvent::Wallet(_))).await;
 }
@@ -200,6 +233,8 @@ async fn private_auth_failure_is_reported() {
     p.api_secret = tesser_bybit::Secret::new("wrong");
     let mut s = BybitStream::private(tesser_bybit::BybitHttpClient::new(p).unwrap());
     let e = until(&mut s, |e| matches!(e, StreamEvent::Disconnected { .. })).await;
-    let StreamEvent::Disconnected { reason } = e else { unreachable!() };
+    let StreamEvent::Disconnected { reason } = e else {
+        unreachable!()
+    };
     assert!(reason.contains("Params Error"), "{reason}");
 }

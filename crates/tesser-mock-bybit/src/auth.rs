@@ -86,10 +86,26 @@ mod tests {
                 _ => None,
             }
         };
-        assert!(verify(secret, headers("1700000000000", sign.clone()), payload, 1_700_000_000_500).is_ok());
-        let late = verify(secret, headers("1700000000000", sign.clone()), payload, 1_700_000_006_000);
+        assert!(verify(
+            secret,
+            headers("1700000000000", sign.clone()),
+            payload,
+            1_700_000_000_500
+        )
+        .is_ok());
+        let late = verify(
+            secret,
+            headers("1700000000000", sign.clone()),
+            payload,
+            1_700_000_006_000,
+        );
         assert_eq!(late.unwrap_err().0, 10_002);
-        let resorted = verify(secret, headers("1700000000000", sign), "category=linear&interval=1&symbol=BTCUSDT", 1_700_000_000_500);
+        let resorted = verify(
+            secret,
+            headers("1700000000000", sign),
+            "category=linear&interval=1&symbol=BTCUSDT",
+            1_700_000_000_500,
+        );
         assert_eq!(resorted.unwrap_err().0, 10_004);
     }
 }

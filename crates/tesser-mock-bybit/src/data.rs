@@ -49,7 +49,8 @@ impl Bars {
     /// [`MockError::Data`] naming the line of a bad row, an unsorted file or
     /// an unknown step.
     pub fn from_csv(path: &Path, interval: Option<Interval>) -> Result<Self, MockError> {
-        let mut rdr = csv::Reader::from_path(path).map_err(|e| MockError::Data(format!("{}: {e}", path.display())))?;
+        let mut rdr =
+            csv::Reader::from_path(path).map_err(|e| MockError::Data(format!("{}: {e}", path.display())))?;
         let mut bars: Vec<Bar> = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             let line = i as u64 + 2;
@@ -68,7 +69,9 @@ impl Bars {
             };
             if let Some(prev) = bars.last() {
                 if prev.start >= start {
-                    return Err(MockError::Data(format!("line {line}: timestamps not strictly ascending")));
+                    return Err(MockError::Data(format!(
+                        "line {line}: timestamps not strictly ascending"
+                    )));
                 }
             }
             bars.push(bar);
@@ -76,7 +79,11 @@ impl Bars {
         let interval = match interval {
             Some(i) => i,
             None => {
-                let step = bars.windows(2).map(|w| w[1].start - w[0].start).min().unwrap_or(60_000);
+                let step = bars
+                    .windows(2)
+                    .map(|w| w[1].start - w[0].start)
+                    .min()
+                    .unwrap_or(60_000);
                 Interval::from_millis(step)
                     .ok_or_else(|| MockError::Data(format!("no Bybit interval of {step} ms")))?
             }

@@ -118,28 +118,48 @@ impl Exchange {
         };
         let qty = dec(&o.qty).ok_or_else(|| params("qty invalid"))?;
         if qty < Decimal::new(1, 3) {
-            return Err((10_001, "The number of contracts exceeds minimum limit allowed".into()));
+            return Err((
+                10_001,
+                "The number of contracts exceeds minimum limit allowed".into(),
+            ));
         }
         let price = match (&o.price, order_type) {
-            (Some(p), "Limit") => Some(dec(p).filter(|p| p.is_sign_positive()).ok_or_else(|| params("price invalid"))?),
+            (Some(p), "Limit") => Some(
+                dec(p)
+                    .filter(|p| p.is_sign_positive())
+                    .ok_or_else(|| params("price invalid"))?,
+            ),
             (None, "Limit") => return Err(params("price is required for Limit")),
             _ => None,
         };
         let order_id = self.next_id();
-        let acct = self.accounts.get_mut(key).ok_or((10_003, "API key is invalid.".into()))?;
+        let acct = self
+            .accounts
+            .get_mut(key)
+            .ok_or((10_003, "API key is invalid.".into()))?;
         if !o.link_id.is_empty() && acct.orders.iter().any(|x| x.link_id == o.link_id) {
             return Err((110_072, "OrderLinkedID is duplicate".into()));
         }
         let (pos, _) = acct.positions.get(&o.symbol).copied().unwrap_or_default();
         let signed = if side == "Buy" { qty } else { -qty };
-        if o.reduce_only && (pos.is_zero() || pos.is_sign_positive() == signed.is_sign_positive() || signed.abs() > pos.abs()) {
+        if o.reduce_only
+            && (pos.is_zero()
+                || pos.is_sign_positive() == signed.is_sign_positive()
+                || signed.abs() > pos.abs())
+        {
             return Err((110_017, "Reduce-only rule not satisfied".into()));
         }
         let notional = qty * price.unwrap_or(market);
         if !o.reduce_only && notional / Decimal::TEN > acct.usdt {
             return Err((110_007, "ab not enough for new order".into()));
         }
-        let tif = o.tif.clone().unwrap_or_else(|| if order_type == "Market" { "IOC".into() } else { "GTC".into() });
+        let tif = o.tif.clone().unwrap_or_else(|| {
+            if order_type == "Market" {
+                "IOC".into()
+            } else {
+                "GTC".into()
+            }
+        });
         let mut order = Order {
             order_id: order_id.clone(),
             link_id: o.link_id.clone(),
@@ -180,11 +200,25 @@ impl Exchange {
         Ok((ack, pushes))
     }
 
-    fn fill(&mut self, key: &str, order: &mut Order, price: Decimal, maker: bool, now: i64, pushes: &mut Vec<Push>) {
+    fn fill(
+        &mut self,
+        key: &str,
+        order: &mut Order,
+        price: Decimal,
+        maker: bool,
+        now: i64,
+        pushes: &mut Vec<Push>,
+    ) {
         let exec_id = self.next_id();
-        let Some(acct) = self.accounts.get_mut(key) else { return };
+        let Some(acct) = self.accounts.get_mut(key) else {
+            return;
+        };
         let qty = order.qty - order.filled;
-        let rate = if maker { Decimal::new(2, 4) } else { Decimal::new(55, 5) };
+        let rate = if maker {
+            Decimal::new(2, 4)
+        } else {
+            Decimal::new(55, 5)
+        };
         let fee = (qty * price * rate).round_dp(8);
         order.avg_price = price;
         order.filled = order.qty;
@@ -198,7 +232,13 @@ impl Exchange {
             (size.abs() * entry + qty * price) / new_size.abs().max(Decimal::new(1, 12))
         } else {
             let closed = qty.min(size.abs());
-            realised = closed * (price - entry) * if size.is_sign_positive() { Decimal::ONE } else { -Decimal::ONE };
+            realised = closed
+                * (price - entry)
+                * if size.is_sign_positive() {
+                    Decimal::ONE
+                } else {
+                    -Decimal::ONE
+                };
             if new_size.is_zero() {
                 Decimal::ZERO
             } else if new_size.is_sign_positive() == size.is_sign_positive() {
@@ -220,7 +260,11 @@ impl Exchange {
         let k = key.to_owned();
         pushes.push((k.clone(), "execution", vec![exec]));
         pushes.push((k.clone(), "order", vec![order.json()]));
-        pushes.push((k.clone(), "position", vec![position_json(&order.symbol, new_size, new_entry, false)]));
+        pushes.push((
+            k.clone(),
+            "position",
+            vec![position_json(&order.symbol, new_size, new_entry, false)],
+        ));
         pushes.push((k, "wallet", vec![wallet_json(acct.usdt)]));
     }
 
@@ -229,11 +273,14 @@ impl Exchange {
         let mut pushes = Vec::new();
         let keys: Vec<String> = self.accounts.keys().cloned().collect();
         for key in keys {
-            let Some(acct) = self.accounts.get_mut(&key) else { continue };
+            let Some(acct) = self.accounts.get_mut(&key) else {
+                continue;
+            };
             let mut crossing: Vec<Order> = Vec::new();
             acct.orders.retain(|o| {
                 let hit = o.is_open()
-                    && o.price.is_some_and(|p| (o.side == "Buy" && price <= p) || (o.side == "Sell" && price >= p));
+                    && o.price
+                        .is_some_and(|p| (o.side == "Buy" && price <= p) || (o.side == "Sell" && price >= p));
                 if hit {
                     crossing.push(o.clone());
                 }
@@ -250,11 +297,19 @@ impl Exchange {
         pushes
     }
 
-    fn find_open(&mut self, key: &str, order_id: Option<&str>, link_id: Option<&str>) -> Result<&mut Order, Refusal> {
+    fn find_open(
+        &mut self,
+        key: &str,
+        order_id: Option<&str>,
+        link_id: Option<&str>,
+    ) -> Result<&mut Order, Refusal> {
         if order_id.is_none() && link_id.is_none() {
             return Err(params("OrderId or orderLinkId is required"));
         }
-        let acct = self.accounts.get_mut(key).ok_or((10_003, "API key is invalid.".into()))?;
+        let acct = self
+            .accounts
+            .get_mut(key)
+            .ok_or((10_003, "API key is invalid.".into()))?;
         acct.orders
             .iter_mut()
             .find(|o| {
@@ -277,7 +332,10 @@ impl Exchange {
         let o = self.find_open(key, order_id, link_id)?;
         o.status = "Cancelled";
         o.updated = now;
-        Ok(((o.order_id.clone(), o.link_id.clone()), vec![(key.to_owned(), "order", vec![o.json()])]))
+        Ok((
+            (o.order_id.clone(), o.link_id.clone()),
+            vec![(key.to_owned(), "order", vec![o.json()])],
+        ))
     }
 
     pub(crate) fn amend(
@@ -296,12 +354,21 @@ impl Exchange {
             o.price = price;
         }
         o.updated = now;
-        Ok(((o.order_id.clone(), o.link_id.clone()), vec![(key.to_owned(), "order", vec![o.json()])]))
+        Ok((
+            (o.order_id.clone(), o.link_id.clone()),
+            vec![(key.to_owned(), "order", vec![o.json()])],
+        ))
     }
 }
 
 pub(crate) fn position_json(symbol: &str, size: Decimal, entry: Decimal, rest: bool) -> Value {
-    let side = if size.is_zero() { "" } else if size.is_sign_positive() { "Buy" } else { "Sell" };
+    let side = if size.is_zero() {
+        ""
+    } else if size.is_sign_positive() {
+        "Buy"
+    } else {
+        "Sell"
+    };
     let price_key = if rest { "avgPrice" } else { "entryPrice" };
     json!({
         "category": "linear", "symbol": symbol, "side": side, "size": size.abs().normalize().to_string(),

@@ -164,14 +164,19 @@ async fn http_loop(stream: TcpStream, state: Arc<State>) -> std::io::Result<()> 
                 headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
             }
         }
-        let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let len: usize = headers
+            .get("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         let mut body = vec![0u8; len.min(1 << 20)];
         reader.read_exact(&mut body).await?;
         let (path, query) = match target.split_once('?') {
             Some((p, q)) => (p.to_owned(), q.to_owned()),
             None => (target.clone(), String::new()),
         };
-        let close = headers.get("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let close = headers
+            .get("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let req = Request {
             method,
             path,

@@ -133,7 +133,9 @@ pub struct MockBybit {
 
 impl std::fmt::Debug for MockBybit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockBybit").field("port", &self.port).finish_non_exhaustive()
+        f.debug_struct("MockBybit")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
     }
 }
 
@@ -145,18 +147,35 @@ impl MockBybit {
     pub async fn start(cfg: MockConfig) -> Result<Self, MockError> {
         let bars = match &cfg.data {
             MockData::Csv(path) => Bars::from_csv(path, cfg.interval)?,
-            MockData::Synthetic { start, interval, count } => Bars::synthetic(*start, *interval, *count, 42),
+            MockData::Synthetic {
+                start,
+                interval,
+                count,
+            } => Bars::synthetic(*start, *interval, *count, 42),
             MockData::Bars(b) => b.clone(),
         };
         let listener = TcpListener::bind(("127.0.0.1", cfg.port))
             .await
-            .map_err(|source| MockError::Bind { port: cfg.port, source })?;
-        let port = listener.local_addr().map_err(|source| MockError::Bind { port: cfg.port, source })?.port();
+            .map_err(|source| MockError::Bind {
+                port: cfg.port,
+                source,
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| MockError::Bind {
+                port: cfg.port,
+                source,
+            })?
+            .port();
         let mut exchange = exchange::Exchange::default();
         for a in &cfg.accounts {
             exchange.accounts.insert(
                 a.api_key.clone(),
-                exchange::Account { secret: a.api_secret.clone(), usdt: a.usdt, ..Default::default() },
+                exchange::Account {
+                    secret: a.api_secret.clone(),
+                    usdt: a.usdt,
+                    ..Default::default()
+                },
             );
         }
         let faults = Arc::new(Faults::default());

@@ -95,11 +95,24 @@ impl State {
     /// Book data object `{s,b,a,u,seq,ts,cts}` for a snapshot.
     pub(crate) fn book_snapshot_data(&self) -> Value {
         let m = self.lock_market();
-        self.book_data(&m, m.bids.iter().rev().map(|(p, q)| (*p, *q)).collect(), m.asks.iter().map(|(p, q)| (*p, *q)).collect())
+        self.book_data(
+            &m,
+            m.bids.iter().rev().map(|(p, q)| (*p, *q)).collect(),
+            m.asks.iter().map(|(p, q)| (*p, *q)).collect(),
+        )
     }
 
-    pub(crate) fn book_data(&self, m: &Market, bids: Vec<(Decimal, Decimal)>, asks: Vec<(Decimal, Decimal)>) -> Value {
-        let side = |v: Vec<(Decimal, Decimal)>| v.into_iter().map(|(p, q)| json!([s(p), s(q)])).collect::<Vec<_>>();
+    pub(crate) fn book_data(
+        &self,
+        m: &Market,
+        bids: Vec<(Decimal, Decimal)>,
+        asks: Vec<(Decimal, Decimal)>,
+    ) -> Value {
+        let side = |v: Vec<(Decimal, Decimal)>| {
+            v.into_iter()
+                .map(|(p, q)| json!([s(p), s(q)]))
+                .collect::<Vec<_>>()
+        };
         json!({"s": self.symbol, "b": side(bids), "a": side(asks), "u": m.u, "seq": m.u * 10, "ts": self.now_ms(), "cts": self.now_ms()})
     }
 
@@ -108,15 +121,23 @@ impl State {
         let now = self.now_ms();
         for (api_key, topic, data) in pushes {
             let seq = self.conn_seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let text = json!({"id": format!("mock-{seq}"), "topic": topic, "creationTime": now, "data": data}).to_string();
-            let _ = self.private_tx.send(Arc::new(PrivateFrame { api_key, topic, text }));
+            let text =
+                json!({"id": format!("mock-{seq}"), "topic": topic, "creationTime": now, "data": data})
+                    .to_string();
+            let _ = self
+                .private_tx
+                .send(Arc::new(PrivateFrame { api_key, topic, text }));
         }
     }
 
     /// Sets the synthetic book around `mid`: 5 levels each side, 0.5 apart.
     /// Returns the delta `(bids, asks)` relative to the previous book.
     #[allow(clippy::type_complexity, reason = "two level lists")]
-    pub(crate) fn rebuild_book(m: &mut Market, mid: Decimal, salt: u64) -> (Vec<(Decimal, Decimal)>, Vec<(Decimal, Decimal)>) {
+    pub(crate) fn rebuild_book(
+        m: &mut Market,
+        mid: Decimal,
+        salt: u64,
+    ) -> (Vec<(Decimal, Decimal)>, Vec<(Decimal, Decimal)>) {
         let half = Decimal::new(5, 1);
         let mut bids = BTreeMap::new();
         let mut asks = BTreeMap::new();
@@ -126,8 +147,16 @@ impl State {
             asks.insert(mid + half * Decimal::from(k), q + Decimal::new(1, 2));
         }
         let diff = |old: &BTreeMap<Decimal, Decimal>, new: &BTreeMap<Decimal, Decimal>| {
-            let mut out: Vec<(Decimal, Decimal)> = old.keys().filter(|p| !new.contains_key(p)).map(|p| (*p, Decimal::ZERO)).collect();
-            out.extend(new.iter().filter(|(p, q)| old.get(p) != Some(q)).map(|(p, q)| (*p, *q)));
+            let mut out: Vec<(Decimal, Decimal)> = old
+                .keys()
+                .filter(|p| !new.contains_key(p))
+                .map(|p| (*p, Decimal::ZERO))
+                .collect();
+            out.extend(
+                new.iter()
+                    .filter(|(p, q)| old.get(p) != Some(q))
+                    .map(|(p, q)| (*p, *q)),
+            );
             out
         };
         let d = (diff(&m.bids, &bids), diff(&m.asks, &asks));
@@ -144,7 +173,9 @@ impl State {
         let close;
         {
             let mut m = self.lock_market();
-            let Some(bar) = self.bars.bars.get(m.index).copied() else { return };
+            let Some(bar) = self.bars.bars.get(m.index).copied() else {
+                return;
+            };
             let now = self.now_ms();
             let kline = |b: &crate::data::Bar, confirm: bool| {
                 json!({"start": b.start, "end": b.start + step_ms - 1, "interval": self.bars.interval.bybit_name(),
@@ -153,26 +184,48 @@ impl State {
             };
             let mut data = vec![kline(&bar, true)];
             if let Some(next) = self.bars.bars.get(m.index + 1) {
-                let forming = crate::data::Bar { high: next.open, low: next.open, close: next.open, volume: Decimal::ZERO, ..*next };
+                let forming = crate::data::Bar {
+                    high: next.open,
+                    low: next.open,
+                    close: next.open,
+                    volume: Decimal::ZERO,
+                    ..*next
+                };
                 data.push(kline(&forming, false));
             }
-            frames.push(PublicFrame { kind: "kline", body: json!({"type": "snapshot", "ts": now, "data": data}) });
+            frames.push(PublicFrame {
+                kind: "kline",
+                body: json!({"type": "snapshot", "ts": now, "data": data}),
+            });
             m.trade_seq += 1;
             let taker = if bar.close >= bar.open { "Buy" } else { "Sell" };
-            frames.push(PublicFrame { kind: "publicTrade", body: json!({"type": "snapshot", "ts": now, "data": [{
+            frames.push(PublicFrame {
+                kind: "publicTrade",
+                body: json!({"type": "snapshot", "ts": now, "data": [{
                 "T": bar.start + step_ms - 1, "s": self.symbol, "S": taker, "v": "0.01", "p": s(bar.close),
-                "L": "PlusTick", "i": format!("mock-{}", m.trade_seq), "BT": false, "seq": m.trade_seq}]})});
+                "L": "PlusTick", "i": format!("mock-{}", m.trade_seq), "BT": false, "seq": m.trade_seq}]}),
+            });
             let salt = m.index as u64;
             let (bids, asks) = Self::rebuild_book(&mut m, bar.close, salt);
             m.u += if self.faults.take_book_gap() { 2 } else { 1 };
-            let delta = json!({"type": "delta", "ts": now, "data": self.book_data(&m, bids, asks), "cts": now});
+            let delta =
+                json!({"type": "delta", "ts": now, "data": self.book_data(&m, bids, asks), "cts": now});
             if let Some(held) = m.held.take() {
-                frames.push(PublicFrame { kind: "orderbook", body: delta });
-                frames.push(PublicFrame { kind: "orderbook", body: held });
+                frames.push(PublicFrame {
+                    kind: "orderbook",
+                    body: delta,
+                });
+                frames.push(PublicFrame {
+                    kind: "orderbook",
+                    body: held,
+                });
             } else if self.faults.take_book_reorder() {
                 m.held = Some(delta);
             } else {
-                frames.push(PublicFrame { kind: "orderbook", body: delta });
+                frames.push(PublicFrame {
+                    kind: "orderbook",
+                    body: delta,
+                });
             }
             m.last = bar.close;
             let (bid, ask) = (m.bids.keys().next_back().copied(), m.asks.keys().next().copied());

@@ -36,6 +36,7 @@ enum Stop {
     Drop,
 }
 
+#[allow(clippy::result_large_err, reason = "tungstenite's callback signature")]
 pub(crate) async fn serve(stream: TcpStream, state: Arc<State>) {
     let mut path = String::new();
     let cb = |req: &Request, resp: Response| {
@@ -136,7 +137,12 @@ impl Conn {
     }
 
     async fn public(&mut self, sink: &mut Sink, frame: &PublicFrame) -> Result<(), Stop> {
-        let topics: Vec<String> = self.topics.iter().filter(|t| self.wants(t, frame.kind)).cloned().collect();
+        let topics: Vec<String> = self
+            .topics
+            .iter()
+            .filter(|t| self.wants(t, frame.kind))
+            .cloned()
+            .collect();
         for topic in topics {
             let mut body = frame.body.clone();
             if let Value::Object(map) = &mut body {
@@ -153,7 +159,11 @@ impl Conn {
         };
         let op = msg.get("op").and_then(Value::as_str).unwrap_or("");
         let req_id = msg.get("req_id").and_then(Value::as_str).unwrap_or("").to_owned();
-        let args: Vec<Value> = msg.get("args").and_then(Value::as_array).cloned().unwrap_or_default();
+        let args: Vec<Value> = msg
+            .get("args")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let now = self.state.now_ms();
         match op {
             "ping" => {
@@ -190,18 +200,27 @@ impl Conn {
                 let topics: Vec<String> = args.iter().filter_map(Value::as_str).map(str::to_owned).collect();
                 let fail = |m: String| json!({"success": false, "ret_msg": m, "conn_id": self.conn_id, "req_id": req_id, "op": op});
                 if self.private && self.key.is_none() {
-                    return self.send(sink, fail("Request not authorized".into()).to_string()).await;
+                    return self
+                        .send(sink, fail("Request not authorized".into()).to_string())
+                        .await;
                 }
                 let known = ["order", "execution", "position", "wallet"];
                 let bad = topics.iter().find(|t| {
                     if self.private {
                         !known.contains(&t.as_str())
                     } else {
-                        !["kline", "publicTrade", "orderbook", "tickers"].iter().any(|k| self.wants(t, k))
+                        !["kline", "publicTrade", "orderbook", "tickers"]
+                            .iter()
+                            .any(|k| self.wants(t, k))
                     }
                 });
                 if let Some(bad) = bad {
-                    return self.send(sink, fail(format!("error:handler not found,topic:{bad}")).to_string()).await;
+                    return self
+                        .send(
+                            sink,
+                            fail(format!("error:handler not found,topic:{bad}")).to_string(),
+                        )
+                        .await;
                 }
                 let ack = json!({"success": true, "ret_msg": "", "conn_id": self.conn_id, "req_id": req_id, "op": op});
                 self.send(sink, ack.to_string()).await?;
@@ -213,7 +232,8 @@ impl Conn {
                     self.topics.insert(t.clone());
                     if t.starts_with("orderbook.") {
                         let data = self.state.book_snapshot_data();
-                        let snap = json!({"topic": t, "type": "snapshot", "ts": now, "data": data, "cts": now});
+                        let snap =
+                            json!({"topic": t, "type": "snapshot", "ts": now, "data": data, "cts": now});
                         self.data(sink, snap.to_string()).await?;
                     } else if t.starts_with("tickers.") {
                         let (bid, ask, last) = self.state.top_of_book();

@@ -120,7 +120,7 @@ impl Runner {
             Duration::from_millis(cfg.backoff_base_ms),
             Duration::from_millis(cfg.backoff_cap_ms),
         )
-        .with_jitter(0.3, 0xB1B1_7);
+        .with_jitter(0.3, 0x000B_1B17);
         let mut attempt = 0u32;
         loop {
             let mut healthy = false;

@@ -1,5 +1,6 @@
 //! Shared helpers for the mock-server tests (loopback only).
 #![allow(dead_code, reason = "each test binary uses a subset")]
+#![allow(clippy::expect_used, missing_docs, reason = "test helpers")]
 
 use std::time::Duration;
 
