@@ -173,6 +173,9 @@ impl Engine {
     }
 
     fn check_drawdown(&mut self) {
+        if self.oms.limits().max_drawdown.is_none() {
+            return;
+        }
         let equity = self.portfolio.equity();
         if equity > self.peak {
             self.peak = equity;
