@@ -5,9 +5,11 @@
 mod csv_candles;
 mod error;
 mod merge;
+mod orderbook;
 mod synthetic;
 
 pub use csv_candles::{detect_interval, CandleCsvReader, CsvSource};
 pub use error::DataError;
 pub use merge::MergedCandles;
+pub use orderbook::{BookJsonlReader, SyntheticBook};
 pub use synthetic::SyntheticCandles;
