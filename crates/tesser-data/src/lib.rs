@@ -3,6 +3,9 @@
 //! and `tesser-broker` only; it never knows which exchange data came from.
 
 mod csv_candles;
+pub mod download;
+pub mod resample;
+pub mod validate;
 mod error;
 mod merge;
 mod orderbook;
@@ -13,3 +16,6 @@ pub use error::DataError;
 pub use merge::MergedCandles;
 pub use orderbook::{BookJsonlReader, SyntheticBook};
 pub use synthetic::SyntheticCandles;
+
+#[cfg(test)]
+mod ops_tests;
