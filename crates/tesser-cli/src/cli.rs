@@ -43,6 +43,110 @@ pub enum Command {
     Backtest(BacktestCommand),
     /// List the compiled strategies and their parameters.
     Strategies,
+    /// Market data files: download, validate, resample.
+    #[command(subcommand)]
+    Data(DataCommand),
+    /// Run the loopback Bybit mock (prints its URLs; Ctrl-C stops it).
+    MockExchange(MockExchangeArgs),
+}
+
+/// `data` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Download closed candles into a CSV (resumes an existing file).
+    Download(DownloadArgs),
+    /// Check a candle CSV; exits non-zero when it is invalid.
+    Validate(ValidateArgs),
+    /// Aggregate a candle CSV into a longer interval aligned to UTC.
+    Resample(ResampleArgs),
+}
+
+/// Arguments of `data download`.
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// Exchange profile, `[exchange.NAME]` in the config.
+    #[arg(long, default_value = "bybit_mainnet")]
+    pub exchange: String,
+    /// Instrument, e.g. BTCUSDT.
+    #[arg(long)]
+    pub symbol: String,
+    /// Bar interval (1m 3m 5m 15m 30m 1h 2h 4h 6h 12h 1d 1w 1M).
+    #[arg(long)]
+    pub interval: Interval,
+    /// First bar, RFC 3339 or epoch ms.
+    #[arg(long)]
+    pub start: String,
+    /// End (exclusive), RFC 3339 or epoch ms.
+    #[arg(long)]
+    pub end: String,
+    /// Output CSV.
+    #[arg(long)]
+    pub output: PathBuf,
+    /// Overrides the profile's `rest_url` (e.g. a mock on port 0).
+    #[arg(long)]
+    pub rest_url: Option<String>,
+    /// No progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// Arguments of `data validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Candle CSV.
+    pub file: PathBuf,
+    /// Expected interval (default: the most common step).
+    #[arg(long)]
+    pub interval: Option<Interval>,
+    /// Open-vs-previous-close jump (fraction) reported as suspicious.
+    #[arg(long, default_value = "0.2")]
+    pub jump_threshold: Decimal,
+    /// Examples shown per problem kind.
+    #[arg(long, default_value_t = 5)]
+    pub examples: usize,
+}
+
+/// Arguments of `data resample`.
+#[derive(Debug, Args)]
+pub struct ResampleArgs {
+    /// Input candle CSV.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Output CSV.
+    #[arg(long)]
+    pub output: PathBuf,
+    /// Target interval.
+    #[arg(long)]
+    pub interval: Interval,
+    /// Source interval (default: detected).
+    #[arg(long)]
+    pub from: Option<Interval>,
+    /// Keep incomplete buckets, marked in a `partial` column (default: drop them).
+    #[arg(long)]
+    pub keep_partial: bool,
+}
+
+/// Arguments of `mock-exchange`.
+#[derive(Debug, Args)]
+pub struct MockExchangeArgs {
+    /// Candle CSV served over REST and replayed over WebSocket (default: synthetic).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Symbol served.
+    #[arg(long, default_value = "BTCUSDT")]
+    pub symbol: String,
+    /// Interval of the data (default: detected).
+    #[arg(long)]
+    pub interval: Option<Interval>,
+    /// WebSocket replay speed: milliseconds per bar (0 = no replay).
+    #[arg(long, default_value_t = 1000)]
+    pub tick_ms: u64,
+    /// REST serves only bars the replay has reached.
+    #[arg(long)]
+    pub live: bool,
 }
 
 /// `backtest` subcommands.

@@ -2,6 +2,8 @@
 
 mod backtest;
 mod backtest_print;
+mod data;
+mod mock_exchange;
 mod strategies;
 
 use crate::cli::{BacktestCommand, Cli, Command};
@@ -11,5 +13,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Backtest(BacktestCommand::Run(args)) => backtest::run(&cli.config_dir, &cli.env, &args),
         Command::Strategies => strategies::run(),
+        Command::Data(cmd) => data::run(&cli.config_dir, &cli.env, &cmd),
+        Command::MockExchange(args) => mock_exchange::run(&args),
     }
 }
