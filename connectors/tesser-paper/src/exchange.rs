@@ -1,11 +1,10 @@
 //! The paper exchange's state machine.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
+use tesser_core::SymbolMap;
 use tesser_core::{
     Candle, Cash, ClientOrderId, Command, Decimal, Event, Fill, OrderKind, OrderRequest, OrderStatus,
-    OrderUpdate, Price, Quantity, Side, Symbol, TimeInForce, Timestamp,
+    OrderUpdate, Price, Quantity, Side, TimeInForce, Timestamp,
 };
 
 /// When market orders decided on a bar get filled.
@@ -45,8 +44,8 @@ pub struct PaperExchange {
     fill: FillModel,
     resting: Vec<Resting>,
     scratch: Vec<Resting>,
-    current: HashMap<Symbol, Candle>,
-    positions: HashMap<Symbol, Decimal>,
+    current: SymbolMap<Candle>,
+    positions: SymbolMap<Decimal>,
 }
 
 impl PaperExchange {
@@ -60,8 +59,8 @@ impl PaperExchange {
             fill: config.fill,
             resting: Vec::new(),
             scratch: Vec::new(),
-            current: HashMap::new(),
-            positions: HashMap::new(),
+            current: SymbolMap::default(),
+            positions: SymbolMap::default(),
         }
     }
 

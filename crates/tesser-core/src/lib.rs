@@ -24,5 +24,5 @@ pub use money::{Cash, Price, Quantity, ValueError};
 pub use order::{ClientOrderId, Fill, OrderKind, OrderRequest, OrderStatus, OrderUpdate, Side, TimeInForce};
 pub use rust_decimal::Decimal;
 pub use signal::{Signal, Target};
-pub use symbol::Symbol;
+pub use symbol::{Symbol, SymbolHasher, SymbolMap};
 pub use time::{Timestamp, TimestampError};

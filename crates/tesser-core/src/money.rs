@@ -6,6 +6,7 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign, Mul, Neg, Sub, SubAssign};
 use std::str::FromStr;
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +31,43 @@ pub enum ValueError {
     },
 }
 
+/// Fast path for plain `[-]digits[.digits]` with at most 18 digits: builds the
+/// decimal from an integer mantissa without the general parser.
+fn parse_plain(text: &[u8]) -> Option<Decimal> {
+    let (neg, body) = match text.first() {
+        Some(b'-') => (true, &text[1..]),
+        _ => (false, text),
+    };
+    if body.is_empty() || body.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale: Option<u32> = None;
+    let mut digits = 0;
+    for &b in body {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                digits += 1;
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b'.' if scale.is_none() => scale = Some(0),
+            _ => return None,
+        }
+    }
+    if digits == 0 || digits > 18 {
+        return None;
+    }
+    let mantissa = if neg { -mantissa } else { mantissa };
+    Some(Decimal::new(mantissa, scale.unwrap_or(0)))
+}
+
 fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, ValueError> {
+    if let Some(d) = parse_plain(text.as_bytes()) {
+        return Ok(d);
+    }
     let trimmed = text.trim();
     Decimal::from_str_exact(trimmed)
         .or_else(|_| Decimal::from_scientific(trimmed))
@@ -86,6 +123,12 @@ macro_rules! non_negative {
             #[must_use]
             pub fn is_zero(self) -> bool {
                 self.0.is_zero()
+            }
+
+            /// The nearest `f64`, for indicators and statistics only.
+            #[must_use]
+            pub fn to_f64(self) -> f64 {
+                self.0.to_f64().unwrap_or(f64::NAN)
             }
         }
 
@@ -205,6 +248,12 @@ impl Cash {
         self.0
     }
 
+    /// The nearest `f64`, for statistics only.
+    #[must_use]
+    pub fn to_f64(self) -> f64 {
+        self.0.to_f64().unwrap_or(f64::NAN)
+    }
+
     /// Multiplies by a dimensionless factor (a rate, a fraction).
     #[must_use]
     pub fn scale(self, factor: Decimal) -> Cash {
@@ -292,6 +341,33 @@ mod tests {
         assert_eq!((p * q).to_string(), "0.3");
         assert!(Price::parse("abc").is_err());
         assert_eq!(Price::parse("1e2").unwrap().to_string(), "100");
+    }
+
+    #[test]
+    fn fast_path_matches_general_parser() {
+        for text in [
+            "0",
+            "1",
+            "-1",
+            "227.35",
+            "0.000001",
+            "123456789012345678",
+            "1.",
+            "-0.5",
+            "00012.3400",
+        ] {
+            let general = Decimal::from_str_exact(text).unwrap();
+            assert_eq!(parse_plain(text.as_bytes()), Some(general), "{text}");
+            assert_eq!(
+                parse_plain(text.as_bytes()).unwrap().scale(),
+                general.scale(),
+                "{text}"
+            );
+        }
+        for text in [".", "-", "", "1.2.3", "1e5", " 1", "1234567890123456789", "abc"] {
+            assert_eq!(parse_plain(text.as_bytes()), None, "{text}");
+        }
+        assert_eq!(Price::parse(" 12.5 ").unwrap().to_string(), "12.5");
     }
 
     #[test]

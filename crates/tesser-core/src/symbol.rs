@@ -1,6 +1,8 @@
 //! Interned instrument symbols: `Copy`, 8 bytes, no allocation per event.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 use ustr::Ustr;
@@ -35,3 +37,28 @@ impl fmt::Display for Symbol {
         f.write_str(self.as_str())
     }
 }
+
+/// Hasher for [`Symbol`] keys: an interned symbol hashes as its precomputed
+/// 64-bit hash, so a map lookup costs no SipHash rounds.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SymbolHasher(u64);
+
+impl Hasher for SymbolHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached for `Symbol` (which writes one u64); mix anything else.
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+}
+
+/// A hash map keyed by [`Symbol`] with the cheap [`SymbolHasher`].
+pub type SymbolMap<V> = HashMap<Symbol, V, BuildHasherDefault<SymbolHasher>>;

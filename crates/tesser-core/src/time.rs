@@ -152,13 +152,55 @@ impl FromStr for Timestamp {
     }
 }
 
+/// Inverse of [`days_from_civil`]: (year, month, day) of a day number.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 impl fmt::Display for Timestamp {
     /// RFC 3339 in UTC with a `Z`, milliseconds only when non-zero.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.to_datetime() {
-            Some(d) => f.write_str(&d.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
-            None => write!(f, "{}", self.0),
+        let secs = self.0.div_euclid(1000);
+        let ms = self.0.rem_euclid(1000);
+        let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
+        if !(0..=9999).contains(&y) {
+            return match self.to_datetime() {
+                Some(dt) => f.write_str(&dt.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+                None => write!(f, "{}", self.0),
+            };
         }
+        let sod = secs.rem_euclid(86_400);
+        let (h, mi, s) = (sod / 3600, sod % 3600 / 60, sod % 60);
+        // Digits written by hand: this runs once per row of every report.
+        let mut buf = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut v: i64| {
+            for i in (at..at + width).rev() {
+                buf[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, 4, y);
+        put(5, 2, mo);
+        put(8, 2, d);
+        put(11, 2, h);
+        put(14, 2, mi);
+        put(17, 2, s);
+        let text = if ms == 0 {
+            buf[19] = b'Z';
+            &buf[..20]
+        } else {
+            put(20, 3, ms);
+            &buf[..]
+        };
+        f.write_str(std::str::from_utf8(text).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -190,6 +232,27 @@ mod tests {
         ] {
             let chrono = DateTime::parse_from_rfc3339(text).unwrap().timestamp_millis();
             assert_eq!(fast_utc(text.as_bytes()), Some(chrono), "{text}");
+        }
+    }
+
+    #[test]
+    fn display_agrees_with_chrono() {
+        for ms in [
+            0,
+            1,
+            951_782_399_000,
+            1_423_008_000_250,
+            -14_182_940_000,
+            253_402_300_799_999,
+            86_399_999,
+        ] {
+            let t = Timestamp::from_millis(ms);
+            let want = t
+                .to_datetime()
+                .unwrap()
+                .to_rfc3339_opts(SecondsFormat::AutoSi, true);
+            assert_eq!(t.to_string(), want, "{ms}");
+            assert_eq!(Timestamp::parse(&want).unwrap(), t);
         }
     }
 

@@ -6,8 +6,7 @@
 //! live runtime drives the same code from async tasks, so the two cannot drift
 //! apart.
 
-use std::collections::HashMap;
-
+use tesser_core::SymbolMap;
 use tesser_core::{
     BookError, Candle, Cash, Command, Decimal, Event, Fill, OrderBook, OrderStatus, OrderUpdate, Signal,
     Symbol, Target,
@@ -53,7 +52,7 @@ pub struct Engine {
     strategy: Box<dyn Strategy>,
     portfolio: Portfolio,
     oms: OrderManager,
-    books: HashMap<Symbol, OrderBook>,
+    books: SymbolMap<OrderBook>,
     signals: Vec<Signal>,
     trips: Vec<RoundTrip>,
     notices: Vec<Notice>,
@@ -80,7 +79,7 @@ impl Engine {
             strategy,
             portfolio,
             oms: OrderManager::new(config.sizer, config.limits, last_id),
-            books: HashMap::new(),
+            books: SymbolMap::default(),
             signals: Vec::with_capacity(8),
             trips: Vec::new(),
             notices: Vec::new(),

@@ -1,8 +1,6 @@
 //! Cash and positions across symbols, marked to market.
 
-use std::collections::HashMap;
-
-use tesser_core::{Cash, Decimal, Fill, Price, Side, Symbol};
+use tesser_core::{Cash, Decimal, Fill, Price, Side, Symbol, SymbolMap};
 
 use crate::{Position, RoundTrip};
 
@@ -14,8 +12,8 @@ pub struct Portfolio {
     cash: Cash,
     fees: Cash,
     realized: Cash,
-    positions: HashMap<Symbol, Position>,
-    marks: HashMap<Symbol, Price>,
+    positions: SymbolMap<Position>,
+    marks: SymbolMap<Price>,
 }
 
 impl Portfolio {
@@ -27,8 +25,8 @@ impl Portfolio {
             cash: initial,
             fees: Cash::ZERO,
             realized: Cash::ZERO,
-            positions: HashMap::new(),
-            marks: HashMap::new(),
+            positions: SymbolMap::default(),
+            marks: SymbolMap::default(),
         }
     }
 
@@ -48,7 +46,7 @@ impl Portfolio {
             fees,
             realized,
             positions,
-            marks: HashMap::new(),
+            marks: SymbolMap::default(),
         }
     }
 

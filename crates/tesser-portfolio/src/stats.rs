@@ -8,7 +8,7 @@
 //! - profit factor: Σ winning net PnL / |Σ losing net PnL| (`None` without losses).
 
 use serde::Serialize;
-use tesser_core::{Cash, Decimal, Timestamp};
+use tesser_core::{Cash, Timestamp};
 
 use crate::RoundTrip;
 
@@ -18,8 +18,9 @@ pub struct EquityStats {
     bars: u64,
     first: Option<(Timestamp, Cash)>,
     last: Option<(Timestamp, Cash)>,
-    peak: Cash,
-    max_drawdown: Decimal,
+    peak: f64,
+    prev: f64,
+    max_drawdown: f64,
     returns: u64,
     mean: f64,
     m2: f64,
@@ -50,36 +51,30 @@ pub struct PerformanceSummary {
     pub profit_factor: Option<f64>,
 }
 
-fn to_f64(d: Decimal) -> f64 {
-    // Decimal -> f64 through its text is exact to f64's precision and never panics.
-    d.to_string().parse().unwrap_or(f64::NAN)
-}
-
 impl EquityStats {
     /// Records the equity at the close of a bar.
     pub fn on_equity(&mut self, ts: Timestamp, equity: Cash) {
         self.bars += 1;
+        let value = equity.to_f64();
         if self.first.is_none() {
             self.first = Some((ts, equity));
-            self.peak = equity;
+            self.peak = value;
+        } else if self.prev != 0.0 {
+            let r = value / self.prev - 1.0;
+            self.returns += 1;
+            let delta = r - self.mean;
+            self.mean += delta / self.returns as f64;
+            self.m2 += delta * (r - self.mean);
         }
-        if let Some((_, prev)) = self.last {
-            if !prev.get().is_zero() {
-                let r = to_f64(equity.get() / prev.get() - Decimal::ONE);
-                self.returns += 1;
-                let delta = r - self.mean;
-                self.mean += delta / self.returns as f64;
-                self.m2 += delta * (r - self.mean);
-            }
-        }
-        if equity > self.peak {
-            self.peak = equity;
-        } else if self.peak.is_positive() {
-            let dd = Decimal::ONE - equity.get() / self.peak.get();
+        if value > self.peak {
+            self.peak = value;
+        } else if self.peak > 0.0 {
+            let dd = 1.0 - value / self.peak;
             if dd > self.max_drawdown {
                 self.max_drawdown = dd;
             }
         }
+        self.prev = value;
         self.last = Some((ts, equity));
     }
 
@@ -107,12 +102,12 @@ impl EquityStats {
             bars: self.bars,
             start: self.first.map(|f| f.0),
             end: self.last.map(|l| l.0),
-            max_drawdown: to_f64(self.max_drawdown),
+            max_drawdown: self.max_drawdown,
             sharpe,
             closed_trades: self.trades,
             win_rate: (self.trades > 0).then(|| self.wins as f64 / self.trades as f64),
             profit_factor: (self.gross_loss.is_negative())
-                .then(|| to_f64(self.gross_win.get() / self.gross_loss.get().abs())),
+                .then(|| self.gross_win.to_f64() / self.gross_loss.abs().to_f64()),
         }
     }
 }
@@ -120,6 +115,7 @@ impl EquityStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tesser_core::Decimal;
 
     fn eq(v: &[i64]) -> EquityStats {
         let mut s = EquityStats::default();

@@ -134,8 +134,9 @@ pub fn load_strategy_file(path: &Path) -> Result<Box<dyn Strategy>, StrategyErro
     let file: StrategyFile = toml::from_str(&text).map_err(|e| file_err(e.message().to_owned()))?;
     let base = path.parent().unwrap_or(Path::new("."));
     build_strategy(&file.strategy_name, &file.params, base).map_err(|e| match e {
-        StrategyError::Params { .. } | StrategyError::Invalid { .. } => file_err(e.to_string()),
-        other => other,
+        // Artifact errors already name their own file.
+        StrategyError::File { .. } => e,
+        other => file_err(other.to_string()),
     })
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use tesser_core::Interval;
+use tesser_core::{Interval, Symbol};
 
 fn p(s: &str) -> Price {
     Price::parse(s).unwrap()
