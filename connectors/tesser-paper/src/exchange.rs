@@ -1,7 +1,9 @@
 //! The paper exchange's state machine.
 
 use serde::{Deserialize, Serialize};
-use tesser_core::SymbolMap;
+use tesser_core::{BookUpdate, OrderBook, SymbolMap};
+
+use crate::book_fill::Walk;
 use tesser_core::{
     Candle, Cash, ClientOrderId, Command, Decimal, Event, Fill, OrderKind, OrderRequest, OrderStatus,
     OrderUpdate, Price, Quantity, Side, TimeInForce, Timestamp,
@@ -46,6 +48,7 @@ pub struct PaperExchange {
     scratch: Vec<Resting>,
     current: SymbolMap<Candle>,
     positions: SymbolMap<Decimal>,
+    pub(crate) books: SymbolMap<OrderBook>,
 }
 
 impl PaperExchange {
@@ -61,6 +64,7 @@ impl PaperExchange {
             scratch: Vec::new(),
             current: SymbolMap::default(),
             positions: SymbolMap::default(),
+            books: SymbolMap::default(),
         }
     }
 
@@ -116,6 +120,21 @@ impl PaperExchange {
         let ts = bar.map_or(request.created, |b| b.open_time);
         if request.qty.is_zero() {
             self.update(&request, OrderStatus::Rejected, ts, Some("zero quantity"), out);
+            return;
+        }
+        if self.books.contains_key(&request.symbol) {
+            let ts = self.books.get(&request.symbol).map_or(ts, OrderBook::ts);
+            if self.fill == FillModel::Close {
+                if let Some(rest) = self.book_match(request, true, ts, out) {
+                    if rest.qty == request.qty {
+                        self.update(&rest, OrderStatus::Open, ts, None, out);
+                    }
+                    self.resting.push(Resting { request: rest, seen_bar: true });
+                }
+            } else {
+                self.update(&request, OrderStatus::Open, ts, None, out);
+                self.resting.push(Resting { request, seen_bar: false });
+            }
             return;
         }
         if self.fill == FillModel::Close {
@@ -227,49 +246,112 @@ impl PaperExchange {
         }
     }
 
-    fn fill(&mut self, req: &OrderRequest, price: Price, slip: bool, ts: Timestamp, out: &mut Vec<Event>) {
-        let position = self.positions.get(&req.symbol).copied().unwrap_or_default();
-        let mut qty = req.qty;
-        if req.reduce_only {
-            let reducible = match req.side {
-                Side::Buy if position < Decimal::ZERO => -position,
-                Side::Sell if position > Decimal::ZERO => position,
-                _ => Decimal::ZERO,
-            };
-            if reducible.is_zero() {
-                self.update(
-                    req,
-                    OrderStatus::Canceled,
-                    ts,
-                    Some("reduce-only order with no position to reduce"),
-                    out,
-                );
-                return;
-            }
-            qty = qty.min(Quantity::new(reducible).unwrap_or(qty));
+    /// The size a reduce-only order may still fill (its own size otherwise);
+    /// `None` when there is no position to reduce.
+    fn capped(&self, req: &OrderRequest, qty: Quantity) -> Option<Quantity> {
+        if !req.reduce_only {
+            return Some(qty);
         }
+        let position = self.positions.get(&req.symbol).copied().unwrap_or_default();
+        let reducible = match req.side {
+            Side::Buy if position < Decimal::ZERO => -position,
+            Side::Sell if position > Decimal::ZERO => position,
+            _ => Decimal::ZERO,
+        };
+        (!reducible.is_zero()).then(|| qty.min(Quantity::new(reducible).unwrap_or(qty)))
+    }
+
+    /// Emits one fill of `qty` at `price`, charging the fee and tracking the
+    /// venue-side position.
+    pub(crate) fn record_fill(
+        &mut self,
+        req: &OrderRequest,
+        price: Price,
+        qty: Quantity,
+        ts: Timestamp,
+        out: &mut Vec<Event>,
+    ) {
+        let fee = Cash::new(self.fee_rate * qty.get() * price.get());
+        let signed = if req.side == Side::Buy { qty.get() } else { -qty.get() };
+        *self.positions.entry(req.symbol).or_default() += signed;
+        out.push(Event::Fill(Fill { order_id: req.id, symbol: req.symbol, side: req.side, qty, price, fee, ts }));
+    }
+
+    fn fill(&mut self, req: &OrderRequest, price: Price, slip: bool, ts: Timestamp, out: &mut Vec<Event>) {
+        let Some(qty) = self.capped(req, req.qty) else {
+            self.update(req, OrderStatus::Canceled, ts, Some("reduce-only order with no position to reduce"), out);
+            return;
+        };
         let price = match (slip, req.side) {
             (false, _) => price,
             (true, Side::Buy) => price.scaled(Decimal::ONE + self.slip),
             (true, Side::Sell) => price.scaled(Decimal::ONE - self.slip),
         };
-        let fee = Cash::new(self.fee_rate * qty.get() * price.get());
-        let signed = if req.side == Side::Buy {
-            qty.get()
-        } else {
-            -qty.get()
-        };
-        *self.positions.entry(req.symbol).or_default() += signed;
-        out.push(Event::Fill(Fill {
-            order_id: req.id,
-            symbol: req.symbol,
-            side: req.side,
-            qty,
-            price,
-            fee,
-            ts,
-        }));
+        self.record_fill(req, price, qty, ts, out);
         self.update(req, OrderStatus::Filled, ts, None, out);
+    }
+
+    /// Works `req` against the current book of its symbol. Returns the order
+    /// to keep resting (with its remaining size), or `None` when it is done.
+    fn book_match(&mut self, mut req: OrderRequest, first: bool, ts: Timestamp, out: &mut Vec<Event>) -> Option<OrderRequest> {
+        let crosses = self.books.get(&req.symbol).is_some_and(|b| Self::crosses_book(&req, b));
+        let one_shot = matches!(req.tif, TimeInForce::Ioc | TimeInForce::Fok);
+        if first && crosses && matches!(req.kind, OrderKind::Limit { post_only: true, .. }) {
+            self.update(&req, OrderStatus::Rejected, ts, Some("post-only order would take liquidity"), out);
+            return None;
+        }
+        if !crosses {
+            if one_shot {
+                self.update(&req, OrderStatus::Canceled, ts, Some("IOC/FOK not filled"), out);
+                return None;
+            }
+            return Some(req);
+        }
+        let Some(qty) = self.capped(&req, req.qty) else {
+            self.update(&req, OrderStatus::Canceled, ts, Some("reduce-only order with no position to reduce"), out);
+            return None;
+        };
+        if req.tif == TimeInForce::Fok && self.books.get(&req.symbol).is_some_and(|b| Self::depth_for(&req, b) < qty) {
+            self.update(&req, OrderStatus::Canceled, ts, Some("FOK: not enough depth"), out);
+            return None;
+        }
+        match self.walk_book(&req, qty, ts, out) {
+            Walk::Done => {
+                self.update(&req, OrderStatus::Filled, ts, None, out);
+                None
+            }
+            Walk::Partial(done) if !one_shot && matches!(req.kind, OrderKind::Limit { .. }) => {
+                req.qty = req.qty.checked_sub(done).unwrap_or(Quantity::ZERO);
+                self.update(&req, OrderStatus::PartiallyFilled, ts, None, out);
+                Some(req)
+            }
+            Walk::Partial(_) | Walk::Untouched => {
+                self.update(&req, OrderStatus::Canceled, ts, Some("book depth exhausted"), out);
+                None
+            }
+        }
+    }
+
+    /// Applies an order-book update, then works resting orders of its symbol
+    /// against the new book in submission order.
+    pub fn on_book(&mut self, update: &BookUpdate, out: &mut Vec<Event>) {
+        let book = self.books.entry(update.symbol).or_insert_with(|| OrderBook::new(update.symbol));
+        if book.apply(update).is_err() {
+            // A gap leaves the simulated book stale; the engine reports it and
+            // orders wait for the next snapshot.
+            return;
+        }
+        let mut orders = std::mem::replace(&mut self.resting, std::mem::take(&mut self.scratch));
+        for r in orders.drain(..) {
+            if r.request.symbol != update.symbol {
+                self.resting.push(r);
+                continue;
+            }
+            if let Some(request) = self.book_match(r.request, !r.seen_bar, update.ts, out) {
+                self.resting.push(Resting { request, seen_bar: true });
+            }
+        }
+        self.scratch = orders;
     }
 
     fn update(

@@ -1,4 +1,4 @@
-//! The backtest driver: replays candles through the sans-IO engine against the
+//! The backtest driver: replays candles, trades and order books through the sans-IO engine against the
 //! paper exchange in one plain loop (no async, no channels), streaming fills,
 //! round trips and per-bar equity to a [`Recorder`] so memory stays flat
 //! whatever the number of bars.
@@ -12,7 +12,7 @@
 mod csv_out;
 mod report;
 
-use tesser_core::{Candle, Cash, Command, Event, Fill, Timestamp};
+use tesser_core::{BookUpdate, Candle, Cash, Command, Event, Fill, Timestamp};
 use tesser_data::DataError;
 use tesser_engine::{Engine, EngineConfig, Notice};
 use tesser_paper::{PaperConfig, PaperExchange};
@@ -121,6 +121,18 @@ impl Loop<'_> {
         self.pump()
     }
 
+    fn book(&mut self, update: &BookUpdate) -> std::io::Result<()> {
+        self.paper.on_book(update, &mut self.events);
+        self.pump()?;
+        self.engine.handle(&Event::Book(update.clone()), &mut self.commands);
+        self.pump()
+    }
+
+    fn other(&mut self, event: &Event) -> std::io::Result<()> {
+        self.engine.handle(event, &mut self.commands);
+        self.pump()
+    }
+
     fn record_equity(&mut self, ts: Timestamp) -> std::io::Result<()> {
         let equity = self.engine.portfolio().equity();
         self.stats.on_equity(ts, equity);
@@ -139,6 +151,21 @@ pub fn run(
     config: &BacktestConfig,
     recorder: &mut dyn Recorder,
 ) -> Result<BacktestReport, BacktestError> {
+    run_events(strategy, feed.map(|c| c.map(Event::Candle)), config, recorder)
+}
+
+/// Runs `strategy` over a time-ordered stream of market events: candles,
+/// public trades and order-book updates (fills and order updates in the
+/// stream are ignored: the paper exchange makes its own).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_events(
+    strategy: Box<dyn Strategy>,
+    feed: impl Iterator<Item = Result<Event, DataError>>,
+    config: &BacktestConfig,
+    recorder: &mut dyn Recorder,
+) -> Result<BacktestReport, BacktestError> {
     let mut lp = Loop {
         engine: Engine::new(strategy, config.engine),
         paper: PaperExchange::new(config.paper),
@@ -150,13 +177,19 @@ pub fn run(
         notices: Vec::new(),
     };
     let mut pending: Option<Timestamp> = None;
-    for candle in feed {
-        let candle = candle?;
-        if let Some(ts) = pending.filter(|ts| *ts != candle.open_time) {
-            lp.record_equity(ts)?;
+    for event in feed {
+        let event = event?;
+        let ts = event.ts();
+        if let Some(prev) = pending.filter(|p| *p != ts) {
+            lp.record_equity(prev)?;
         }
-        lp.bar(&candle)?;
-        pending = Some(candle.open_time);
+        match &event {
+            Event::Candle(candle) => lp.bar(candle)?,
+            Event::Book(update) => lp.book(update)?,
+            Event::Trade(_) => lp.other(&event)?,
+            Event::Fill(_) | Event::OrderUpdate(_) => continue,
+        }
+        pending = Some(ts);
     }
     if let Some(ts) = pending {
         lp.record_equity(ts)?;

@@ -115,6 +115,33 @@ impl OrderBook {
         Ok(())
     }
 
+    /// Removes up to `qty` from the level at `price` on the side a `taker`
+    /// order trades against (asks for a buy, bids for a sell), as a fill
+    /// would; the level disappears when emptied. Used by simulators.
+    pub fn consume(&mut self, taker: crate::Side, price: Price, qty: Quantity) {
+        let side = match taker {
+            crate::Side::Buy => &mut self.asks,
+            crate::Side::Sell => &mut self.bids,
+        };
+        if let Some(level) = side.get_mut(&price) {
+            match level.checked_sub(qty) {
+                Some(left) if !left.is_zero() => *level = left,
+                _ => {
+                    side.remove(&price);
+                }
+            }
+        }
+    }
+
+    /// Levels a `taker` order trades against, best first: asks for a buy,
+    /// bids for a sell.
+    pub fn opposite(&self, taker: crate::Side) -> Box<dyn Iterator<Item = BookLevel> + '_> {
+        match taker {
+            crate::Side::Buy => Box::new(self.asks()),
+            crate::Side::Sell => Box::new(self.bids()),
+        }
+    }
+
     /// Bids, best (highest) first.
     pub fn bids(&self) -> impl Iterator<Item = BookLevel> + '_ {
         self.bids

@@ -170,3 +170,80 @@ fn post_only_ioc_and_reduce_only() {
     );
     assert_eq!(x.resting(), 0);
 }
+
+fn book(id: u64, kind: tesser_core::BookUpdateKind, bids: &[(&str, &str)], asks: &[(&str, &str)]) -> tesser_core::BookUpdate {
+    let lv = |v: &[(&str, &str)]| {
+        v.iter().map(|(p, q)| tesser_core::BookLevel { price: Price::parse(p).unwrap(), qty: Quantity::parse(q).unwrap() }).collect()
+    };
+    tesser_core::BookUpdate {
+        symbol: Symbol::new("X"),
+        ts: Timestamp::from_millis(id as i64 * 1000),
+        kind,
+        update_id: id,
+        bids: lv(bids),
+        asks: lv(asks),
+    }
+}
+
+fn statuses(events: &[Event]) -> Vec<(u64, OrderStatus)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::OrderUpdate(u) => Some((u.id.0, u.status)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn market_orders_walk_the_book_and_consume_liquidity() {
+    use tesser_core::BookUpdateKind::{Delta, Snapshot};
+    let mut x = PaperExchange::new(cfg(FillModel::NextOpen, 10, 50));
+    let mut ev = Vec::new();
+    x.on_book(&book(1, Snapshot, &[("99", "5")], &[("101", "0.5"), ("102", "1"), ("105", "10")]), &mut ev);
+    x.execute(&Command::Submit(order(1, Side::Buy, OrderKind::Market)), &mut ev);
+    x.execute(&Command::Submit(order(2, Side::Buy, OrderKind::Market)), &mut ev);
+    assert!(fills(&ev).is_empty(), "next-open waits for the next book update");
+    ev.clear();
+    x.on_book(&book(2, Delta, &[], &[]), &mut ev);
+    // Order 1 (2 units): 0.5 @ 101, 1 @ 102, 0.5 @ 105; no slippage on book fills.
+    // Order 2 then finds 101 and 102 gone: 2 @ 105.
+    assert_eq!(
+        fills(&ev),
+        vec![
+            (1, "101".into(), "0.0505".into(), 2000),
+            (1, "102".into(), "0.102".into(), 2000),
+            (1, "105".into(), "0.0525".into(), 2000),
+            (2, "105".into(), "0.21".into(), 2000),
+        ]
+    );
+    assert_eq!(statuses(&ev), vec![(1, OrderStatus::Filled), (2, OrderStatus::Filled)]);
+}
+
+#[test]
+fn book_limits_rest_partially_and_thin_books_cancel_market_remainders() {
+    use tesser_core::BookUpdateKind::{Delta, Snapshot};
+    let mut x = PaperExchange::new(cfg(FillModel::Close, 0, 0));
+    let mut ev = Vec::new();
+    x.on_book(&book(1, Snapshot, &[("99", "1"), ("98", "0.5")], &[("101", "1")]), &mut ev);
+    // Sell limit at 99 takes 1 @ 99 now and rests with 1 left.
+    x.execute(&Command::Submit(order(1, Side::Sell, OrderKind::Limit { price: p("99"), post_only: false })), &mut ev);
+    assert_eq!(fills(&ev), vec![(1, "99".into(), "0".into(), 1000)]);
+    assert_eq!(x.resting(), 1);
+    // A market buy of 2 against 1 visible unit: fills 1, the rest is cancelled.
+    x.execute(&Command::Submit(order(2, Side::Buy, OrderKind::Market)), &mut ev);
+    assert_eq!(statuses(&ev).last(), Some(&(2, OrderStatus::Canceled)));
+    ev.clear();
+    // A new bid at 100 lets the resting sell limit finish.
+    x.on_book(&book(2, Delta, &[("100", "3")], &[]), &mut ev);
+    assert_eq!(fills(&ev), vec![(1, "100".into(), "0".into(), 2000)]);
+    // Post-only that would cross is rejected; FOK beyond visible depth is cancelled.
+    ev.clear();
+    x.execute(&Command::Submit(order(3, Side::Sell, OrderKind::Limit { price: p("90"), post_only: true })), &mut ev);
+    let mut fok = order(4, Side::Sell, OrderKind::Market);
+    fok.qty = Quantity::parse("100").unwrap();
+    fok.tif = TimeInForce::Fok;
+    x.execute(&Command::Submit(fok), &mut ev);
+    assert_eq!(statuses(&ev), vec![(3, OrderStatus::Rejected), (4, OrderStatus::Canceled)]);
+    assert!(fills(&ev).is_empty());
+}
