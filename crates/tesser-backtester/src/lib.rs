@@ -29,7 +29,8 @@ pub struct BacktestConfig {
     pub engine: EngineConfig,
     /// Paper-exchange frictions and fill timing.
     pub paper: PaperConfig,
-    /// Bars per year, to annualise the Sharpe ratio.
+    /// Bars per year, to annualise the Sharpe ratio; zero or less infers it
+    /// from the average spacing of the equity rows (event-driven runs).
     pub bars_per_year: f64,
 }
 
@@ -124,7 +125,8 @@ impl Loop<'_> {
     fn book(&mut self, update: &BookUpdate) -> std::io::Result<()> {
         self.paper.on_book(update, &mut self.events);
         self.pump()?;
-        self.engine.handle(&Event::Book(update.clone()), &mut self.commands);
+        self.engine
+            .handle(&Event::Book(update.clone()), &mut self.commands);
         self.pump()
     }
 

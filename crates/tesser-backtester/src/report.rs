@@ -58,6 +58,11 @@ impl BacktestReport {
             .iter()
             .filter(|n| matches!(n, Notice::RiskRejected { .. } | Notice::OrderEnded(_)))
             .count() as u64;
+        let bars_per_year = if config.bars_per_year > 0.0 {
+            config.bars_per_year
+        } else {
+            stats.observed_bars_per_year()
+        };
         Self {
             initial_equity: initial,
             final_equity,
@@ -67,9 +72,9 @@ impl BacktestReport {
             unrealized_pnl: p.unrealized(),
             fills,
             rejected_orders: rejected,
-            bars_per_year: config.bars_per_year,
+            bars_per_year,
             open_positions: p.open_positions(),
-            performance: stats.summary(config.bars_per_year),
+            performance: stats.summary(bars_per_year),
         }
     }
 }

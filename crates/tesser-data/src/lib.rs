@@ -4,15 +4,17 @@
 
 mod csv_candles;
 pub mod download;
-pub mod resample;
-pub mod validate;
 mod error;
+mod events;
 mod merge;
 mod orderbook;
+pub mod resample;
 mod synthetic;
+pub mod validate;
 
 pub use csv_candles::{detect_interval, CandleCsvReader, CsvSource};
 pub use error::DataError;
+pub use events::MergedEvents;
 pub use merge::MergedCandles;
 pub use orderbook::{BookJsonlReader, SyntheticBook};
 pub use synthetic::SyntheticCandles;

@@ -89,6 +89,20 @@ impl EquityStats {
         }
     }
 
+    /// Equity rows per 365-day year implied by the average spacing of the
+    /// rows seen (0 when fewer than two rows or no time passed).
+    #[must_use]
+    pub fn observed_bars_per_year(&self) -> f64 {
+        let (Some((start, _)), Some((end, _))) = (self.first, self.last) else {
+            return 0.0;
+        };
+        let span = (end.as_millis() - start.as_millis()) as f64;
+        if self.bars < 2 || span <= 0.0 {
+            return 0.0;
+        }
+        (self.bars - 1) as f64 * 365.0 * 86_400_000.0 / span
+    }
+
     /// The summary so far; `bars_per_year` annualises the Sharpe ratio.
     #[must_use]
     pub fn summary(&self, bars_per_year: f64) -> PerformanceSummary {
@@ -135,5 +149,7 @@ mod tests {
         let sd = (r.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 4.0).sqrt();
         assert!((s.sharpe.unwrap() - m / sd * 365f64.sqrt()).abs() < 1e-12);
         assert_eq!(eq(&[100, 100, 100]).summary(365.0).sharpe, None);
+        // Rows 1 ms apart: 365 days of milliseconds per year.
+        assert_eq!(eq(&[1, 2, 3]).observed_bars_per_year(), 365.0 * 86_400_000.0);
     }
 }
