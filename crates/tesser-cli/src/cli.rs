@@ -154,6 +154,22 @@ pub struct MockExchangeArgs {
 pub enum BacktestCommand {
     /// Run one backtest and write its report.
     Run(BacktestRunArgs),
+    /// Run a parameter sweep (grid or random, walk-forward) from a batch file.
+    Batch(BacktestBatchArgs),
+}
+
+/// Arguments of `backtest batch`.
+#[derive(Debug, Args)]
+pub struct BacktestBatchArgs {
+    /// Batch file (see research/batch/sma_grid.toml).
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Worker threads (default: the file's `threads`, 0 = one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Overrides the file's `output_dir`.
+    #[arg(long)]
+    pub output_dir: Option<PathBuf>,
 }
 
 /// Arguments of `backtest run`. Unset flags fall back to `[backtest]` in the config.
@@ -193,4 +209,7 @@ pub struct BacktestRunArgs {
     /// Folder for summary.json, trades.csv, fills.csv and equity.csv.
     #[arg(long)]
     pub output_dir: Option<PathBuf>,
+    /// Also write a self-contained HTML report (charts, monthly returns, trades).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }

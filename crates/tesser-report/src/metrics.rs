@@ -324,7 +324,7 @@ impl MetricsBuilder {
             0.0
         };
         let traded = self.traded.to_f64();
-        let avg = |sum: Cash, n: u64| (n > 0).then(|| Cash::new(sum.get() / Decimal::from(n)));
+        let avg = |sum: Cash, n: u64| (n > 0).then(|| Cash::new((sum.get() / Decimal::from(n)).round_dp(8)));
         let population_m2 = (m.n > 0).then(|| m.m2 / m.n as f64).filter(|v| *v > 0.0);
         Metrics {
             bars: self.bars,

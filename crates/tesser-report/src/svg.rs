@@ -45,7 +45,7 @@ impl Frame {
         TOP + (self.hi - v) / (self.hi - self.lo) * plot
     }
 
-    fn open(&self, out: &mut String, label: &str, fmt: &dyn Fn(f64) -> String) {
+    fn open(&self, out: &mut String, label: &str, fmt: &dyn Fn(f64, f64) -> String) {
         let _ = write!(
             out,
             "<svg class=\"chart\" viewBox=\"0 0 {W} {h}\" width=\"100%\" role=\"img\" aria-label=\"{label}\">",
@@ -61,7 +61,7 @@ impl Frame {
                 x2 = W - RIGHT,
                 lx = LEFT - 6.0,
                 ty = y + 4.0,
-                t = fmt(v)
+                t = fmt(v, (self.hi - self.lo) / 4.0)
             );
         }
         let by = self.height - 6.0;
@@ -83,18 +83,18 @@ fn date(ms: f64) -> String {
         .map_or_else(|| "-".to_owned(), |d| d.format("%Y-%m-%d").to_string())
 }
 
-fn money(v: f64) -> String {
-    if v.abs() >= 1e6 {
-        format!("{:.2}M", v / 1e6)
-    } else if v.abs() >= 1e4 {
-        format!("{:.1}k", v / 1e3)
+fn money(v: f64, step: f64) -> String {
+    // Enough decimals to tell neighbouring grid lines apart.
+    let decimals = if step > 0.0 {
+        (1.0 - step.log10().floor()).clamp(0.0, 6.0) as usize
     } else {
-        format!("{v:.2}")
-    }
+        2
+    };
+    format!("{v:.decimals$}")
 }
 
-fn pct(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
+fn pct(v: f64, step: f64) -> String {
+    money(v * 100.0, step * 100.0) + "%"
 }
 
 /// Equity: a band from each bucket's low to its high, and a line through

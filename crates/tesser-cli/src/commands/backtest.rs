@@ -10,6 +10,7 @@ use tesser_data::{detect_interval, CandleCsvReader, DataError, MergedCandles, Sy
 use tesser_engine::EngineConfig;
 use tesser_execution::Sizer;
 use tesser_paper::PaperConfig;
+use tesser_report::{Metrics, ReportRecorder, Tee, DEFAULT_BUCKETS, DEFAULT_TRADE_ROWS};
 
 use crate::cli::BacktestRunArgs;
 use crate::config::AppConfig;
@@ -27,6 +28,8 @@ struct Summary<'a> {
     fee_bps: Decimal,
     slippage_bps: Decimal,
     quantity: Quantity,
+    /// Every metric of docs/metrics.md.
+    metrics: &'a Metrics,
     #[serde(flatten)]
     report: &'a BacktestReport,
 }
@@ -69,6 +72,16 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
     } else {
         open_files(&args.data, &symbols, args.interval)?
     };
+    let synthetic = args.candles.unwrap_or(d.candles) as u64;
+    let feed = crate::commands::progress::wrap(feed, || {
+        if args.data.is_empty() {
+            Some(synthetic)
+        } else {
+            crate::commands::progress::csv_rows(
+                args.data.iter().map(|s| crate::commands::progress::data_path(s)),
+            )
+        }
+    });
 
     let config = BacktestConfig {
         engine: EngineConfig {
@@ -88,8 +101,11 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         .clone()
         .unwrap_or_else(|| PathBuf::from(&d.output_dir));
     let mut recorder = CsvRecorder::create(&out_dir).context("creating the output folder")?;
-    let report = tesser_backtester::run(strategy, feed, &config, &mut recorder)?;
+    let mut reporter = ReportRecorder::new(config.engine.initial_equity, DEFAULT_BUCKETS, DEFAULT_TRADE_ROWS);
+    let report =
+        tesser_backtester::run(strategy, feed, &config, &mut Tee::new(&mut recorder, &mut reporter))?;
     recorder.finish().context("writing results")?;
+    let run_report = reporter.finish(config.bars_per_year, Cash::ZERO);
 
     let summary = Summary {
         strategy: name,
@@ -100,11 +116,37 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         fee_bps,
         slippage_bps,
         quantity,
+        metrics: &run_report.metrics,
         report: &report,
     };
     let json = serde_json::to_string_pretty(&summary)?;
     let path = out_dir.join("summary.json");
     std::fs::write(&path, json + "\n").with_context(|| format!("writing {}", path.display()))?;
+    if let Some(html) = &args.report {
+        let mut rows = vec![
+            ("strategy".to_owned(), name.to_owned()),
+            (
+                "strategy file".to_owned(),
+                args.strategy_config.display().to_string(),
+            ),
+            ("data".to_owned(), summary.data.join(" ")),
+            ("interval".to_owned(), interval.to_string()),
+            (
+                "fill".to_owned(),
+                serde_json::to_value(fill)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            ),
+            ("fee bps".to_owned(), fee_bps.to_string()),
+            ("slippage bps".to_owned(), slippage_bps.to_string()),
+            ("quantity".to_owned(), quantity.to_string()),
+            ("initial equity".to_owned(), initial.to_string()),
+        ];
+        rows.extend(crate::commands::backtest_html::param_rows(&args.strategy_config));
+        let title = format!("{name} on {}", summary.symbols.join(", "));
+        crate::commands::backtest_html::write(html, &title, &rows, &run_report)?;
+    }
     print!(
         "{}",
         crate::commands::backtest_print::render(name, &report, &out_dir)

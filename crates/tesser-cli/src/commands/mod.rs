@@ -1,9 +1,12 @@
 //! One module per command; each parses nothing and wires library types.
 
 mod backtest;
+mod backtest_html;
+mod batch;
 mod backtest_print;
 mod data;
 mod mock_exchange;
+mod progress;
 mod strategies;
 
 use crate::cli::{BacktestCommand, Cli, Command};
@@ -12,6 +15,7 @@ use crate::cli::{BacktestCommand, Cli, Command};
 pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Backtest(BacktestCommand::Run(args)) => backtest::run(&cli.config_dir, &cli.env, &args),
+        Command::Backtest(BacktestCommand::Batch(args)) => batch::run(&args),
         Command::Strategies => strategies::run(),
         Command::Data(cmd) => data::run(&cli.config_dir, &cli.env, &cmd),
         Command::MockExchange(args) => mock_exchange::run(&args),

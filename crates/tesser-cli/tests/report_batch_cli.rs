@@ -1,0 +1,113 @@
+//! End-to-end tests of `backtest run --report` and `backtest batch` with the
+//! real binary on the bundled data.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code panics on failure"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn cli(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_tesser-cli"))
+        .args(args)
+        .current_dir(repo())
+        .env_remove("TESSER_BACKTEST__FEE_BPS")
+        .output()
+        .expect("run tesser-cli");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+#[test]
+fn run_writes_a_self_contained_html_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let html = tmp.path().join("nested/report.html");
+    cli(&[
+        "backtest",
+        "run",
+        "--strategy-config",
+        "research/strategies/sma_cross.toml",
+        "--data",
+        "data/samples/btcusd_bitstamp_1d.csv",
+        "--initial-equity",
+        "1000000",
+        "--fee-bps",
+        "10",
+        "--output-dir",
+        out.to_str().unwrap(),
+        "--report",
+        html.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>"));
+    assert_eq!(text.matches("<svg").count(), 2);
+    assert!(text.contains("<path class=\"line\" d=\"M"));
+    assert!(text.contains("<path class=\"dd\" d=\"M"));
+    assert!(text.contains("<th>Dec</th>"));
+    assert!(text.contains("params.fast_period"));
+    let lower = text.to_lowercase();
+    assert!(!lower.contains("http://") && !lower.contains("https://") && !lower.contains("<script"));
+    // summary.json carries the metrics; the trade count agrees with trades.csv.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let trades = std::fs::read_to_string(out.join("trades.csv"))
+        .unwrap()
+        .lines()
+        .count() as u64
+        - 1;
+    assert_eq!(summary["metrics"]["trades"].as_u64().unwrap(), trades);
+    assert_eq!(summary["metrics"]["bars"].as_u64().unwrap(), 1865);
+    assert_eq!(summary["metrics"]["max_drawdown"], summary["max_drawdown"]);
+}
+
+#[test]
+fn batch_is_deterministic_and_resumes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let cfg = "research/batch/sma_grid.toml";
+    let first = cli(&[
+        "backtest",
+        "batch",
+        "--config",
+        cfg,
+        "--threads",
+        "1",
+        "--output-dir",
+        a.to_str().unwrap(),
+    ]);
+    cli(&[
+        "backtest",
+        "batch",
+        "--config",
+        cfg,
+        "--threads",
+        "3",
+        "--output-dir",
+        b.to_str().unwrap(),
+    ]);
+    let read = |p: PathBuf| std::fs::read_to_string(p).unwrap();
+    assert_eq!(read(a.join("summary.csv")), read(b.join("summary.csv")));
+    assert_eq!(read(a.join("walk_forward.csv")), read(b.join("walk_forward.csv")));
+    // 5 x 5 grid x 2 fee levels; header + 50 rows.
+    assert_eq!(read(a.join("summary.csv")).lines().count(), 51);
+    let first = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(first.contains("0 reused"), "{first}");
+    assert!(first.contains("deflated Sharpe ratio"), "{first}");
+    let again = cli(&[
+        "backtest",
+        "batch",
+        "--config",
+        cfg,
+        "--output-dir",
+        a.to_str().unwrap(),
+    ]);
+    let again = String::from_utf8_lossy(&again.stdout).into_owned();
+    assert!(again.contains(" 0 backtests run now"), "{again}");
+}
