@@ -2,23 +2,15 @@
 //! level's size at its price, and the liquidity they take is removed from the
 //! simulated book until the venue's next update rewrites those levels.
 
-use tesser_core::{Event, OrderBook, OrderKind, OrderRequest, Price, Quantity, Side, Timestamp};
+use tesser_core::{
+    Event, OrderBook, OrderKind, OrderRequest, OrderStatus, Price, Quantity, Side, TimeInForce, Timestamp,
+};
 
-use crate::PaperExchange;
+use crate::config::Role;
+use crate::exchange::{PaperExchange, Resting};
 
-/// What a walk of the book did to an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Walk {
-    /// Not marketable against this book: nothing filled.
-    Untouched,
-    /// Filled this much, less than the order's size.
-    Partial(Quantity),
-    /// Completely filled.
-    Done,
-}
-
-/// The worst price an order accepts, or `None` for any price. A stop is
-/// marketable (with no price bound) once the touch crosses its trigger.
+/// The worst price an order accepts (`Some(None)` = any price), or `None`
+/// when it is not marketable at all (an untriggered stop, an empty side).
 fn bound(req: &OrderRequest, book: &OrderBook) -> Option<Option<Price>> {
     match req.kind {
         OrderKind::Market => Some(None),
@@ -34,26 +26,99 @@ fn bound(req: &OrderRequest, book: &OrderBook) -> Option<Option<Price>> {
     }
 }
 
+fn within(side: Side, price: Price, limit: Option<Price>) -> bool {
+    match (limit, side) {
+        (None, _) => true,
+        (Some(l), Side::Buy) => price <= l,
+        (Some(l), Side::Sell) => price >= l,
+    }
+}
+
+/// Size available to `req` within its price bound.
+fn depth_for(req: &OrderRequest, book: &OrderBook) -> Quantity {
+    let Some(limit) = bound(req, book) else {
+        return Quantity::ZERO;
+    };
+    book.opposite(req.side)
+        .take_while(|l| within(req.side, l.price, limit))
+        .fold(Quantity::ZERO, |acc, l| acc + l.qty)
+}
+
 impl PaperExchange {
-    /// True when `req` would take liquidity from `book` right now.
-    pub(crate) fn crosses_book(req: &OrderRequest, book: &OrderBook) -> bool {
-        let Some(limit) = bound(req, book) else { return false };
-        book.opposite(req.side).next().is_some_and(|best| within(req.side, best.price, limit))
+    /// Works a resting order against the current book of its symbol; returns
+    /// what is left to rest.
+    pub(crate) fn book_match(&mut self, r: Resting, ts: Timestamp, out: &mut Vec<Event>) -> Option<Resting> {
+        let req = r.request;
+        let Some(book) = self.books.get(&req.symbol) else {
+            return Some(r);
+        };
+        let depth = depth_for(&req, book);
+        let one_shot = matches!(req.tif, TimeInForce::Ioc | TimeInForce::Fok);
+        if !r.seen && !depth.is_zero() && matches!(req.kind, OrderKind::Limit { post_only: true, .. }) {
+            self.update(
+                &req,
+                OrderStatus::Rejected,
+                ts,
+                Some("post-only order would take liquidity"),
+                out,
+            );
+            return None;
+        }
+        if depth.is_zero() {
+            if one_shot {
+                self.update(&req, OrderStatus::Canceled, ts, Some("IOC/FOK not filled"), out);
+                return None;
+            }
+            return Some(r);
+        }
+        let Some(allowed) = self.capped(&req, req.qty) else {
+            let why = Some("reduce-only order with no position to reduce");
+            self.update(&req, OrderStatus::Canceled, ts, why, out);
+            return None;
+        };
+        if req.tif == TimeInForce::Fok && depth < allowed {
+            self.update(
+                &req,
+                OrderStatus::Canceled,
+                ts,
+                Some("FOK: not enough depth"),
+                out,
+            );
+            return None;
+        }
+        let role = if r.seen && matches!(req.kind, OrderKind::Limit { .. }) {
+            Role::Maker
+        } else {
+            Role::Taker
+        };
+        let filled = self.walk(&req, allowed, role, ts, out);
+        let cancel_rest = if allowed < req.qty {
+            Some("reduce-only: position smaller than the order")
+        } else if matches!(req.kind, OrderKind::Limit { .. }) {
+            None
+        } else {
+            Some("book depth exhausted")
+        };
+        let cancel_rest = cancel_rest.filter(|_| filled < req.qty);
+        self.settle(r, filled, ts, cancel_rest, out)
     }
 
-    /// Size available to `req` within its price bound.
-    pub(crate) fn depth_for(req: &OrderRequest, book: &OrderBook) -> Quantity {
-        let Some(limit) = bound(req, book) else { return Quantity::ZERO };
-        book.opposite(req.side)
-            .take_while(|l| within(req.side, l.price, limit))
-            .fold(Quantity::ZERO, |acc, l| acc + l.qty)
-    }
-
-    /// Walks the book of `req.symbol` for up to `qty` and emits one fill per
-    /// level touched.
-    pub(crate) fn walk_book(&mut self, req: &OrderRequest, qty: Quantity, ts: Timestamp, out: &mut Vec<Event>) -> Walk {
-        let Some(book) = self.books.get(&req.symbol) else { return Walk::Untouched };
-        let Some(limit) = bound(req, book) else { return Walk::Untouched };
+    /// Takes up to `qty` from the opposite side within the order's price
+    /// bound, one fill per level; returns the size filled.
+    fn walk(
+        &mut self,
+        req: &OrderRequest,
+        qty: Quantity,
+        role: Role,
+        ts: Timestamp,
+        out: &mut Vec<Event>,
+    ) -> Quantity {
+        let Some(book) = self.books.get_mut(&req.symbol) else {
+            return Quantity::ZERO;
+        };
+        let Some(limit) = bound(req, book) else {
+            return Quantity::ZERO;
+        };
         let mut takes: Vec<(Price, Quantity)> = Vec::new();
         let mut left = qty;
         for level in book.opposite(req.side) {
@@ -64,29 +129,12 @@ impl PaperExchange {
             takes.push((level.price, take));
             left = left.checked_sub(take).unwrap_or(Quantity::ZERO);
         }
-        if takes.is_empty() {
-            return Walk::Untouched;
-        }
-        if let Some(book) = self.books.get_mut(&req.symbol) {
-            for (price, take) in &takes {
-                book.consume(req.side, *price, *take);
-            }
+        for (price, take) in &takes {
+            book.consume(req.side, *price, *take);
         }
         for (price, take) in takes {
-            self.record_fill(req, price, take, ts, out);
+            self.record_fill(req, price, take, role, ts, out);
         }
-        if left.is_zero() {
-            Walk::Done
-        } else {
-            Walk::Partial(qty.checked_sub(left).unwrap_or(qty))
-        }
-    }
-}
-
-fn within(side: Side, price: Price, limit: Option<Price>) -> bool {
-    match (limit, side) {
-        (None, _) => true,
-        (Some(l), Side::Buy) => price <= l,
-        (Some(l), Side::Sell) => price >= l,
+        qty.checked_sub(left).unwrap_or(qty)
     }
 }

@@ -75,6 +75,7 @@ fn check(e: &Expect) {
             fill: e.fill,
             fee_bps: Decimal::from(e.fee_bps),
             slippage_bps: Decimal::ZERO,
+            ..PaperConfig::default()
         },
         bars_per_year: Interval::D1.bars_per_year(),
     };

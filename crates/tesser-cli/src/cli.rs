@@ -153,7 +153,7 @@ pub struct MockExchangeArgs {
 #[derive(Debug, Subcommand)]
 pub enum BacktestCommand {
     /// Run one backtest and write its report.
-    Run(BacktestRunArgs),
+    Run(Box<BacktestRunArgs>),
     /// Run a parameter sweep (grid or random, walk-forward) from a batch file.
     Batch(BacktestBatchArgs),
 }
@@ -182,6 +182,14 @@ pub struct BacktestRunArgs {
     /// consecutive periods. Without it, synthetic candles are generated.
     #[arg(long = "data", value_name = "[SYMBOL=]FILE")]
     pub data: Vec<String>,
+    /// Order-book replay: Bybit v5 `orderbook` frames, one JSON object per
+    /// line, optionally `SYMBOL=FILE`; repeatable, merged with --data by time.
+    #[arg(long = "book", value_name = "[SYMBOL=]FILE")]
+    pub book: Vec<String>,
+    /// Replay N seeded synthetic order-book updates (one per second, 20 levels
+    /// a side) of the strategy's first symbol; uses --seed.
+    #[arg(long, value_name = "N")]
+    pub synthetic_book: Option<usize>,
     /// Number of synthetic candles (without --data).
     #[arg(long)]
     pub candles: Option<usize>,
@@ -206,6 +214,19 @@ pub struct BacktestRunArgs {
     /// Adverse slippage in basis points on market and stop fills.
     #[arg(long, allow_negative_numbers = true)]
     pub slippage_bps: Option<Decimal>,
+    /// Taker fee in basis points (overrides --fee-bps for taker fills).
+    #[arg(long, allow_negative_numbers = true)]
+    pub taker_fee_bps: Option<Decimal>,
+    /// Maker fee in basis points for resting limit fills; negative is a rebate
+    /// (default: the taker fee).
+    #[arg(long, allow_negative_numbers = true)]
+    pub maker_fee_bps: Option<Decimal>,
+    /// Delay from a decision to its order being active, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Largest share of a bar's volume that fills may take (e.g. 0.1).
+    #[arg(long)]
+    pub max_volume_fraction: Option<Decimal>,
     /// Folder for summary.json, trades.csv, fills.csv and equity.csv.
     #[arg(long)]
     pub output_dir: Option<PathBuf>,

@@ -1,4 +1,8 @@
 use super::*;
+use crate::config::{FillModel, PaperConfig};
+use tesser_core::OrderKind;
+
+const D: i64 = 86_400_000;
 use tesser_core::{Interval, Symbol};
 
 fn p(s: &str) -> Price {
@@ -9,7 +13,7 @@ fn bar(t: i64, o: &str, h: &str, l: &str, c: &str) -> Candle {
     Candle {
         symbol: Symbol::new("X"),
         interval: Interval::D1,
-        open_time: Timestamp::from_millis(t),
+        open_time: Timestamp::from_millis(t * D),
         open: p(o),
         high: p(h),
         low: p(l),
@@ -51,6 +55,7 @@ fn cfg(fill: FillModel, fee: i64, slip: i64) -> PaperConfig {
         fill,
         fee_bps: Decimal::from(fee),
         slippage_bps: Decimal::from(slip),
+        ..PaperConfig::default()
     }
 }
 
@@ -63,7 +68,7 @@ fn next_open_fills_market_at_next_bar_open_with_fee_and_slippage() {
     assert!(fills(&ev).is_empty());
     x.on_candle(&bar(2, "106", "110", "100", "108"), &mut ev);
     // 106 * 1.0005 = 106.053; fee = 0.001 * 2 * 106.053
-    assert_eq!(fills(&ev), vec![(1, "106.053".into(), "0.212106".into(), 2)]);
+    assert_eq!(fills(&ev), vec![(1, "106.053".into(), "0.212106".into(), 2 * D)]);
     assert_eq!(x.resting(), 0);
 }
 
@@ -73,7 +78,7 @@ fn close_mode_fills_at_signal_bar_close() {
     let mut ev = Vec::new();
     x.on_candle(&bar(1, "100", "110", "90", "105"), &mut ev);
     x.execute(&Command::Submit(order(1, Side::Sell, OrderKind::Market)), &mut ev);
-    assert_eq!(fills(&ev), vec![(1, "105".into(), "0".into(), 1)]);
+    assert_eq!(fills(&ev), vec![(1, "105".into(), "0".into(), D)]);
 }
 
 #[test]
@@ -108,9 +113,9 @@ fn limit_and_stop_rules_including_gaps() {
     assert_eq!(
         fills(&ev),
         vec![
-            (1, "95".into(), "0".into(), 2),
-            (3, "97".into(), "0".into(), 2),
-            (4, "105.04".into(), "0".into(), 2)
+            (1, "95".into(), "0".into(), 2 * D),
+            (3, "97".into(), "0".into(), 2 * D),
+            (4, "105.04".into(), "0".into(), 2 * D)
         ]
     );
     ev.clear();
@@ -118,7 +123,10 @@ fn limit_and_stop_rules_including_gaps() {
     // 2: buy limit 80 gaps down -> fills at open 70. 5: sell stop 85 gaps -> 70 * 0.99.
     assert_eq!(
         fills(&ev),
-        vec![(2, "70".into(), "0".into(), 3), (5, "69.3".into(), "0".into(), 3)]
+        vec![
+            (2, "70".into(), "0".into(), 3 * D),
+            (5, "69.3".into(), "0".into(), 3 * D)
+        ]
     );
 }
 
@@ -171,9 +179,19 @@ fn post_only_ioc_and_reduce_only() {
     assert_eq!(x.resting(), 0);
 }
 
-fn book(id: u64, kind: tesser_core::BookUpdateKind, bids: &[(&str, &str)], asks: &[(&str, &str)]) -> tesser_core::BookUpdate {
+fn book(
+    id: u64,
+    kind: tesser_core::BookUpdateKind,
+    bids: &[(&str, &str)],
+    asks: &[(&str, &str)],
+) -> tesser_core::BookUpdate {
     let lv = |v: &[(&str, &str)]| {
-        v.iter().map(|(p, q)| tesser_core::BookLevel { price: Price::parse(p).unwrap(), qty: Quantity::parse(q).unwrap() }).collect()
+        v.iter()
+            .map(|(p, q)| tesser_core::BookLevel {
+                price: Price::parse(p).unwrap(),
+                qty: Quantity::parse(q).unwrap(),
+            })
+            .collect()
     };
     tesser_core::BookUpdate {
         symbol: Symbol::new("X"),
@@ -200,7 +218,15 @@ fn market_orders_walk_the_book_and_consume_liquidity() {
     use tesser_core::BookUpdateKind::{Delta, Snapshot};
     let mut x = PaperExchange::new(cfg(FillModel::NextOpen, 10, 50));
     let mut ev = Vec::new();
-    x.on_book(&book(1, Snapshot, &[("99", "5")], &[("101", "0.5"), ("102", "1"), ("105", "10")]), &mut ev);
+    x.on_book(
+        &book(
+            1,
+            Snapshot,
+            &[("99", "5")],
+            &[("101", "0.5"), ("102", "1"), ("105", "10")],
+        ),
+        &mut ev,
+    );
     x.execute(&Command::Submit(order(1, Side::Buy, OrderKind::Market)), &mut ev);
     x.execute(&Command::Submit(order(2, Side::Buy, OrderKind::Market)), &mut ev);
     assert!(fills(&ev).is_empty(), "next-open waits for the next book update");
@@ -217,7 +243,10 @@ fn market_orders_walk_the_book_and_consume_liquidity() {
             (2, "105".into(), "0.21".into(), 2000),
         ]
     );
-    assert_eq!(statuses(&ev), vec![(1, OrderStatus::Filled), (2, OrderStatus::Filled)]);
+    assert_eq!(
+        statuses(&ev),
+        vec![(1, OrderStatus::Filled), (2, OrderStatus::Filled)]
+    );
 }
 
 #[test]
@@ -225,9 +254,22 @@ fn book_limits_rest_partially_and_thin_books_cancel_market_remainders() {
     use tesser_core::BookUpdateKind::{Delta, Snapshot};
     let mut x = PaperExchange::new(cfg(FillModel::Close, 0, 0));
     let mut ev = Vec::new();
-    x.on_book(&book(1, Snapshot, &[("99", "1"), ("98", "0.5")], &[("101", "1")]), &mut ev);
+    x.on_book(
+        &book(1, Snapshot, &[("99", "1"), ("98", "0.5")], &[("101", "1")]),
+        &mut ev,
+    );
     // Sell limit at 99 takes 1 @ 99 now and rests with 1 left.
-    x.execute(&Command::Submit(order(1, Side::Sell, OrderKind::Limit { price: p("99"), post_only: false })), &mut ev);
+    x.execute(
+        &Command::Submit(order(
+            1,
+            Side::Sell,
+            OrderKind::Limit {
+                price: p("99"),
+                post_only: false,
+            },
+        )),
+        &mut ev,
+    );
     assert_eq!(fills(&ev), vec![(1, "99".into(), "0".into(), 1000)]);
     assert_eq!(x.resting(), 1);
     // A market buy of 2 against 1 visible unit: fills 1, the rest is cancelled.
@@ -239,11 +281,24 @@ fn book_limits_rest_partially_and_thin_books_cancel_market_remainders() {
     assert_eq!(fills(&ev), vec![(1, "100".into(), "0".into(), 2000)]);
     // Post-only that would cross is rejected; FOK beyond visible depth is cancelled.
     ev.clear();
-    x.execute(&Command::Submit(order(3, Side::Sell, OrderKind::Limit { price: p("90"), post_only: true })), &mut ev);
+    x.execute(
+        &Command::Submit(order(
+            3,
+            Side::Sell,
+            OrderKind::Limit {
+                price: p("90"),
+                post_only: true,
+            },
+        )),
+        &mut ev,
+    );
     let mut fok = order(4, Side::Sell, OrderKind::Market);
     fok.qty = Quantity::parse("100").unwrap();
     fok.tif = TimeInForce::Fok;
     x.execute(&Command::Submit(fok), &mut ev);
-    assert_eq!(statuses(&ev), vec![(3, OrderStatus::Rejected), (4, OrderStatus::Canceled)]);
+    assert_eq!(
+        statuses(&ev),
+        vec![(3, OrderStatus::Rejected), (4, OrderStatus::Canceled)]
+    );
     assert!(fills(&ev).is_empty());
 }

@@ -27,6 +27,9 @@ struct Summary<'a> {
     fill: tesser_paper::FillModel,
     fee_bps: Decimal,
     slippage_bps: Decimal,
+    maker_fee_bps: Option<Decimal>,
+    latency_ms: u64,
+    max_volume_fraction: Option<Decimal>,
     quantity: Quantity,
     /// Every metric of docs/metrics.md.
     metrics: &'a Metrics,
@@ -53,14 +56,26 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
     if initial <= Decimal::ZERO {
         bail!("--initial-equity must be greater than zero, got {initial}");
     }
-    let fee_bps = args.fee_bps.unwrap_or(d.fee_bps);
+    let fee_bps = args.taker_fee_bps.or(args.fee_bps).unwrap_or(d.fee_bps);
+    if args
+        .max_volume_fraction
+        .is_some_and(|f| f <= Decimal::ZERO || f > Decimal::ONE)
+    {
+        bail!("--max-volume-fraction must be in (0, 1]");
+    }
     let slippage_bps = args.slippage_bps.unwrap_or(d.slippage_bps);
     if fee_bps < Decimal::ZERO || slippage_bps < Decimal::ZERO {
         bail!("--fee-bps and --slippage-bps must not be negative");
     }
     let fill = args.fill.unwrap_or(d.fill);
 
-    let (feed, interval, data_names) = if args.data.is_empty() {
+    let books = crate::commands::feeds::has_books(args);
+    let book_streams = crate::commands::feeds::book_streams(args, &symbols, args.seed.unwrap_or(d.seed))?;
+    let (feed, interval, mut data_names) = if args.data.is_empty() && books {
+        // Book-only replay: no candles at all.
+        let feed: Feed = Box::new(std::iter::empty());
+        (feed, args.interval.unwrap_or(d.synthetic_interval), Vec::new())
+    } else if args.data.is_empty() {
         let interval = args.interval.unwrap_or(d.synthetic_interval);
         let count = args.candles.unwrap_or(d.candles);
         let seed = args.seed.unwrap_or(d.seed);
@@ -72,6 +87,11 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
     } else {
         open_files(&args.data, &symbols, args.interval)?
     };
+    data_names.extend(
+        book_streams
+            .iter()
+            .map(|(name, _)| format!("book:{}", name.display())),
+    );
     let synthetic = args.candles.unwrap_or(d.candles) as u64;
     let feed = crate::commands::progress::wrap(feed, || {
         if args.data.is_empty() {
@@ -93,8 +113,12 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
             fill,
             fee_bps,
             slippage_bps,
+            maker_fee_bps: args.maker_fee_bps,
+            latency_ms: args.latency_ms,
+            max_volume_fraction: args.max_volume_fraction,
         },
-        bars_per_year: interval.bars_per_year(),
+        // Book replays annualise by the observed spacing of equity rows.
+        bars_per_year: if books { 0.0 } else { interval.bars_per_year() },
     };
     let out_dir = args
         .output_dir
@@ -102,10 +126,17 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         .unwrap_or_else(|| PathBuf::from(&d.output_dir));
     let mut recorder = CsvRecorder::create(&out_dir).context("creating the output folder")?;
     let mut reporter = ReportRecorder::new(config.engine.initial_equity, DEFAULT_BUCKETS, DEFAULT_TRADE_ROWS);
-    let report =
-        tesser_backtester::run(strategy, feed, &config, &mut Tee::new(&mut recorder, &mut reporter))?;
+    let candles: crate::commands::feeds::EventFeed =
+        Box::new(feed.map(|c| c.map(tesser_core::Event::Candle)));
+    let feed = crate::commands::feeds::merge(Some(candles), book_streams);
+    let report = tesser_backtester::run_events(
+        strategy,
+        feed,
+        &config,
+        &mut Tee::new(&mut recorder, &mut reporter),
+    )?;
     recorder.finish().context("writing results")?;
-    let run_report = reporter.finish(config.bars_per_year, Cash::ZERO);
+    let run_report = reporter.finish(report.bars_per_year, Cash::ZERO);
 
     let summary = Summary {
         strategy: name,
@@ -115,6 +146,9 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         fill,
         fee_bps,
         slippage_bps,
+        maker_fee_bps: args.maker_fee_bps,
+        latency_ms: args.latency_ms,
+        max_volume_fraction: args.max_volume_fraction,
         quantity,
         metrics: &run_report.metrics,
         report: &report,

@@ -2,9 +2,10 @@
 
 mod backtest;
 mod backtest_html;
-mod batch;
 mod backtest_print;
+mod batch;
 mod data;
+mod feeds;
 mod mock_exchange;
 mod progress;
 mod strategies;
