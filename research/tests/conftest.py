@@ -1,7 +1,9 @@
 """Shared fixtures: repository paths, the `tesser-cli` binary and a runner.
 
 The binary is the repository's default debug build, `target/debug/tesser-cli`
-(built with `cargo build -p tesser-cli` when missing; `TESSER_CLI` overrides).
+(built with `cargo build -p tesser-cli` when missing; `RESEARCH_TESSER_BIN`
+overrides). The CLI runs without `TESSER_*` variables, which would change its
+configuration.
 Nothing here talks to any address outside 127.0.0.0/8.
 """
 
@@ -25,7 +27,7 @@ sys.path.insert(0, str(SCRIPTS))
 
 @pytest.fixture(scope="session")
 def cli() -> Path:
-    override = os.environ.get("TESSER_CLI")
+    override = os.environ.get("RESEARCH_TESSER_BIN")
     if override:
         return Path(override)
     binary = REPO / "target" / "debug" / "tesser-cli"
@@ -33,6 +35,11 @@ def cli() -> Path:
         env = {k: v for k, v in os.environ.items() if k != "CARGO_TARGET_DIR"}
         subprocess.run(["cargo", "build", "-q", "-p", "tesser-cli"], cwd=REPO, env=env, check=True)
     return binary
+
+
+def cli_env() -> dict:
+    """This environment without `TESSER_*` configuration overrides."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("TESSER_")}
 
 
 def run_script(name: str, *args: str) -> subprocess.CompletedProcess:
@@ -60,6 +67,7 @@ def backtest(cli: Path, strategy: Path, out: Path, *extra: str) -> dict:
             *extra,
         ],
         cwd=REPO,
+        env=cli_env(),
         capture_output=True,
         text=True,
         timeout=120,

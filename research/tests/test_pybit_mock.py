@@ -13,7 +13,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE, cli_env
 
 
 def _loopback(host) -> bool:
@@ -61,6 +61,7 @@ def mock_exchange(cli):
     proc = subprocess.Popen(
         [str(cli), "mock-exchange", "--data", str(SAMPLE), "--port", "0", "--tick-ms", "100"],
         cwd=REPO,
+        env=cli_env(),
         stdout=subprocess.PIPE,
         text=True,
     )
