@@ -1,6 +1,7 @@
 //! Fault injection, armed by tests at any time through [`Faults`].
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -28,11 +29,23 @@ pub struct FaultPlan {
     pub book_reorders: u32,
     /// Added to the mock's clock (server time, timestamp checks).
     pub clock_skew_ms: i64,
+    /// The next this-many REST requests answer HTTP 403 with Bybit's HTML
+    /// "access too frequent" page (IP rate limit / geo block).
+    pub forbidden: u32,
+    /// The next REST responses are held back this long each, **after** the
+    /// request took effect (an order is placed, then the answer is late).
+    pub slow_responses: VecDeque<Duration>,
+    /// The next this-many private `execution` pushes are sent twice.
+    pub duplicate_executions: u32,
+    /// The next this-many `subscribe` requests are refused with
+    /// `success:false` (Bybit's observed `error:handler not found` reply).
+    pub subscribe_failures: u32,
 }
 
-/// Shared, thread-safe fault switchboard.
+/// Shared, thread-safe fault switchboard; it also counts REST requests so
+/// tests can tell how often a client retried.
 #[derive(Debug, Default)]
-pub struct Faults(Mutex<FaultPlan>);
+pub struct Faults(Mutex<FaultPlan>, AtomicU64);
 
 impl Faults {
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut FaultPlan) -> R) -> R {
@@ -90,6 +103,52 @@ impl Faults {
     /// Skew the mock's clock by `ms`.
     pub fn set_clock_skew(&self, ms: i64) {
         self.with(|p| p.clock_skew_ms = ms);
+    }
+
+    /// REST requests received so far (every route, faults included).
+    pub fn rest_requests(&self) -> u64 {
+        self.1.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_request(&self) {
+        self.1.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The next `n` REST requests answer HTTP 403 with an HTML body.
+    pub fn forbid(&self, n: u32) {
+        self.with(|p| p.forbidden += n);
+    }
+
+    /// Hold back the next `n` REST responses by `delay` each (the request
+    /// still takes effect at once).
+    pub fn slow_responses(&self, n: u32, delay: Duration) {
+        self.with(|p| p.slow_responses.extend((0..n).map(|_| delay)));
+    }
+
+    /// Send the next `n` private `execution` pushes twice.
+    pub fn duplicate_executions(&self, n: u32) {
+        self.with(|p| p.duplicate_executions += n);
+    }
+
+    /// Refuse the next `n` WebSocket `subscribe` requests (`success:false`).
+    pub fn fail_subscribes(&self, n: u32) {
+        self.with(|p| p.subscribe_failures += n);
+    }
+
+    pub(crate) fn take_forbidden(&self) -> bool {
+        self.with(|p| take_one(&mut p.forbidden))
+    }
+
+    pub(crate) fn take_slow(&self) -> Option<Duration> {
+        self.with(|p| p.slow_responses.pop_front())
+    }
+
+    pub(crate) fn take_duplicate_execution(&self) -> bool {
+        self.with(|p| take_one(&mut p.duplicate_executions))
+    }
+
+    pub(crate) fn take_subscribe_failure(&self) -> bool {
+        self.with(|p| take_one(&mut p.subscribe_failures))
     }
 
     pub(crate) fn skew(&self) -> i64 {
@@ -156,4 +215,11 @@ impl Faults {
             hit
         })
     }
+}
+
+/// Consumes one unit of a counter; true if there was one.
+fn take_one(n: &mut u32) -> bool {
+    let hit = *n > 0;
+    *n = n.saturating_sub(1);
+    hit
 }

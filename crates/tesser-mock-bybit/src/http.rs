@@ -90,6 +90,19 @@ impl Response {
         }
     }
 
+    /// Bybit's 403 page: an HTML body, as sent on an IP rate-limit breach
+    /// ("access too frequent") or a geo block, never JSON.
+    pub(crate) fn forbidden() -> Self {
+        Self {
+            status: 403,
+            content_type: "text/html",
+            headers: Vec::new(),
+            body: "<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body>\
+                   <h1>403 Forbidden</h1><p>access too frequent</p></body></html>"
+                .into(),
+        }
+    }
+
     pub(crate) fn html(status: u16) -> Self {
         Self {
             status,
@@ -185,6 +198,9 @@ async fn http_loop(stream: TcpStream, state: Arc<State>) -> std::io::Result<()> 
             body: String::from_utf8_lossy(&body).into_owned(),
         };
         let resp = crate::rest::handle(&state, &req);
+        if let Some(delay) = state.faults.take_slow() {
+            tokio::time::sleep(delay).await; // the request already took effect
+        }
         let mut out = format!(
             "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
             resp.status,

@@ -26,8 +26,12 @@ fn refuse(state: &State, (code, msg): (i64, String)) -> Response {
 
 /// Routes one request.
 pub(crate) fn handle(state: &State, req: &Request) -> Response {
+    state.faults.count_request();
     if let Some(status) = state.faults.take_http_error() {
         return Response::html(status);
+    }
+    if state.faults.take_forbidden() {
+        return Response::forbidden();
     }
     if state.faults.take_rate_limit() {
         let mut r = refuse(state, (10_006, "Too many visits!".into()));

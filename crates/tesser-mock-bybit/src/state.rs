@@ -124,9 +124,11 @@ impl State {
             let text =
                 json!({"id": format!("mock-{seq}"), "topic": topic, "creationTime": now, "data": data})
                     .to_string();
-            let _ = self
-                .private_tx
-                .send(Arc::new(PrivateFrame { api_key, topic, text }));
+            let frame = Arc::new(PrivateFrame { api_key, topic, text });
+            if topic == "execution" && self.faults.take_duplicate_execution() {
+                let _ = self.private_tx.send(frame.clone()); // same execId twice
+            }
+            let _ = self.private_tx.send(frame);
         }
     }
 

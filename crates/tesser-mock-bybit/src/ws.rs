@@ -214,6 +214,15 @@ impl Conn {
                             .any(|k| self.wants(t, k))
                     }
                 });
+                if op == "subscribe" && self.state.faults.take_subscribe_failure() {
+                    let topic = topics.first().cloned().unwrap_or_default();
+                    return self
+                        .send(
+                            sink,
+                            fail(format!("error:handler not found,topic:{topic}")).to_string(),
+                        )
+                        .await;
+                }
                 if let Some(bad) = bad {
                     return self
                         .send(

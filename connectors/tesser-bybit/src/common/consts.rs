@@ -14,3 +14,5 @@ pub(crate) const RET_RATE_LIMIT: i64 = 10_006;
 pub(crate) const RET_SERVER_TIMEOUT: i64 = 10_000;
 /// Server error.
 pub(crate) const RET_SERVER_ERROR: i64 = 10_016;
+/// Duplicate `orderLinkId`: on a retried create, the first attempt landed.
+pub(crate) const RET_DUPLICATE_LINK_ID: i64 = 110_072;

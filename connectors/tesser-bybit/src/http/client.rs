@@ -182,6 +182,22 @@ impl BybitHttpClient {
         body: Option<String>,
         signed: bool,
     ) -> Result<T, BybitError> {
+        let mut sent = 0;
+        self.call_counted(method, path, query, body, signed, &mut sent)
+            .await
+    }
+
+    /// [`Self::call`], also counting the requests sent in `sent` (more than
+    /// one means a retry, whose first attempt may have taken effect).
+    pub(crate) async fn call_counted<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &'static str,
+        query: &Query,
+        body: Option<String>,
+        signed: bool,
+        sent: &mut u32,
+    ) -> Result<T, BybitError> {
         if signed && !self.inner.cfg.has_credentials() {
             return Err(BybitError::NoCredentials(path));
         }
@@ -193,6 +209,7 @@ impl BybitHttpClient {
                 tracing::debug!(path, ?wait, "waiting for bybit rate-limit window");
                 tokio::time::sleep(wait).await;
             }
+            *sent += 1;
             let err = match self.send_once(method, path, query, body.as_deref(), signed).await {
                 Ok(value) => return Ok(value),
                 Err(e) => e,

@@ -57,6 +57,14 @@ impl BybitError {
         }
     }
 
+    /// HTTP 403: Bybit's per-IP limit was breached ("access too frequent";
+    /// Bybit asks for a pause of at least 10 minutes), or the IP is
+    /// geo-blocked. The body is HTML. Never retried: retrying prolongs a ban.
+    #[must_use]
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, BybitError::Http { status: 403, .. })
+    }
+
     /// True for failures worth retrying with backoff.
     #[must_use]
     pub fn is_transient(&self) -> bool {

@@ -12,6 +12,7 @@ use super::models::{
 };
 use super::parse::{self, fmt_price, fmt_qty};
 use super::query::Query;
+use crate::common::consts::RET_DUPLICATE_LINK_ID;
 use crate::common::enums::BybitSide;
 use crate::common::urls;
 use crate::types::{CoinBalance, Execution, OrderAck, OrderState, Position};
@@ -72,10 +73,46 @@ impl BybitHttpClient {
             trigger_price,
             trigger_direction,
         })?;
-        let a: BybitOrderAck = self
-            .call(Method::Post, urls::ORDER_CREATE, &Query::new(), Some(body), true)
-            .await?;
-        Ok(ack(a))
+        let link_id = req.id.0.to_string();
+        let mut sent = 0;
+        let result: Result<BybitOrderAck, BybitError> = self
+            .call_counted(
+                Method::Post,
+                urls::ORDER_CREATE,
+                &Query::new(),
+                Some(body),
+                true,
+                &mut sent,
+            )
+            .await;
+        match result {
+            Ok(a) => Ok(ack(a)),
+            Err(e) if sent > 1 && e.ret_code() == Some(RET_DUPLICATE_LINK_ID) => {
+                // A retry of ours met our own first attempt (it landed but
+                // its answer was lost): confirm it instead of a rejection.
+                tracing::info!(link_id, "create retry hit 110072; confirming the first attempt");
+                match self.find_order(req.symbol, &link_id).await? {
+                    Some(o) => Ok(OrderAck {
+                        order_id: o.order_id,
+                        order_link_id: link_id,
+                    }),
+                    None => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The order with client id `link_id`, open (`order/realtime`) or
+    /// finished (`order/history`), if Bybit knows it.
+    async fn find_order(&self, symbol: Symbol, link_id: &str) -> Result<Option<OrderState>, BybitError> {
+        for path in [urls::ORDER_REALTIME, urls::ORDER_HISTORY] {
+            let found = self.orders(path, Some(symbol), Some(link_id)).await?;
+            if let Some(o) = found.into_iter().next() {
+                return Ok(Some(o));
+            }
+        }
+        Ok(None)
     }
 
     /// `POST /v5/order/amend` by client id.
@@ -122,6 +159,7 @@ impl BybitHttpClient {
         &self,
         path: &'static str,
         symbol: Option<Symbol>,
+        link_id: Option<&str>,
     ) -> Result<Vec<OrderState>, BybitError> {
         let mut out = Vec::new();
         let mut cursor = String::new();
@@ -131,7 +169,7 @@ impl BybitHttpClient {
                 Some(s) => q.push("symbol", s.as_str()),
                 None => q.push("settleCoin", "USDT"),
             };
-            q = q.push("limit", "50");
+            q = q.opt("orderLinkId", link_id).push("limit", "50");
             if !cursor.is_empty() {
                 q = q.raw("cursor", &cursor);
             }
@@ -151,7 +189,7 @@ impl BybitHttpClient {
     /// # Errors
     /// API, transport or decode failures.
     pub async fn open_orders(&self, symbol: Option<Symbol>) -> Result<Vec<OrderState>, BybitError> {
-        self.orders(urls::ORDER_REALTIME, symbol).await
+        self.orders(urls::ORDER_REALTIME, symbol, None).await
     }
 
     /// `GET /v5/order/history` (all pages).
@@ -159,7 +197,7 @@ impl BybitHttpClient {
     /// # Errors
     /// API, transport or decode failures.
     pub async fn order_history(&self, symbol: Option<Symbol>) -> Result<Vec<OrderState>, BybitError> {
-        self.orders(urls::ORDER_HISTORY, symbol).await
+        self.orders(urls::ORDER_HISTORY, symbol, None).await
     }
 
     /// `GET /v5/execution/list` since `start` (all pages, deduplicated on `execId`).

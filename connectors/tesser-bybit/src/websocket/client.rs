@@ -93,6 +93,9 @@ struct Runner {
     subs: Option<Vec<Subscription>>,
     handler: Handler,
     req_id: u64,
+    /// When the stream started: executions older than this are history,
+    /// not fills of this session.
+    started_at: Timestamp,
 }
 
 fn err(e: impl std::fmt::Display) -> End {
@@ -101,11 +104,13 @@ fn err(e: impl std::fmt::Display) -> End {
 
 impl Runner {
     fn new(client: BybitHttpClient, subs: Option<Vec<Subscription>>) -> Self {
+        let started_at = client.now();
         Self {
             client,
             subs,
             handler: Handler::default(),
             req_id: 0,
+            started_at,
         }
     }
 
@@ -214,6 +219,49 @@ impl Runner {
         Ok(())
     }
 
+    /// Private streams, after every (re)connect: open orders, positions and
+    /// the executions since the newest one seen (or since the stream
+    /// started), over REST. Pushes missed while down arrive this way; those
+    /// that also come over the socket are dropped by the `execId` dedupe, so
+    /// every fill is reported exactly once.
+    async fn reconcile(&mut self, tx: &mpsc::Sender<StreamEvent>) -> Result<(), End> {
+        if self.subs.is_some() {
+            return Ok(());
+        }
+        let failed =
+            |what: &str, e: crate::http::BybitError| End::Dead(format!("reconcile {what} failed: {e}"));
+        let since = self
+            .handler
+            .last_execution_ms()
+            .map_or(self.started_at, Timestamp::from_millis);
+        let orders = self
+            .client
+            .open_orders(None)
+            .await
+            .map_err(|e| failed("open orders", e))?;
+        let positions = self
+            .client
+            .positions(None)
+            .await
+            .map_err(|e| failed("positions", e))?;
+        let mut execs = self
+            .client
+            .executions(None, Some(since))
+            .await
+            .map_err(|e| failed("executions", e))?;
+        execs.sort_by_key(|e| e.ts); // REST lists newest first; emit in time order
+        let mut out = Output::default();
+        for o in orders {
+            Handler::accept_order(o, &mut out);
+        }
+        out.events
+            .extend(positions.into_iter().map(StreamEvent::Position));
+        for e in execs {
+            self.handler.accept_execution(e, &mut out);
+        }
+        Self::emit(tx, out).await
+    }
+
     async fn session(&mut self, tx: &mpsc::Sender<StreamEvent>, attempt: u32, healthy: &mut bool) -> End {
         let cfg = self.client.config().clone();
         let url = if self.subs.is_some() {
@@ -249,6 +297,9 @@ impl Runner {
             return End::Closed;
         }
         if let Err(e) = self.backfill(tx).await {
+            return e;
+        }
+        if let Err(e) = self.reconcile(tx).await {
             return e;
         }
         match self.read_loop(&mut ws, tx, healthy).await {
@@ -305,8 +356,14 @@ impl Runner {
                             return e;
                         }
                     }
+                    let refused = out.subscribe_refused.take();
                     if let Err(e) = Self::emit(tx, out).await {
                         return e;
+                    }
+                    if let Some(msg) = refused {
+                        // Without its topics the socket is useless: start over
+                        // (backoff, reconnect, subscribe again) instead of idling.
+                        return End::Dead(format!("subscribe refused: {msg}"));
                     }
                 }
                 _ = ping.tick() => {

@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use tesser_core::{BookUpdateKind, Candle, Event, Interval, OrderBook, OrderUpdate, Symbol};
 
+use crate::types::{Execution, OrderState};
+
 use super::messages::{BybitWsBook, BybitWsFrame, BybitWsKline, BybitWsTrade};
 use super::{parse, StreamEvent};
 use crate::http::models::{BybitExecution, BybitOrder, BybitPosition, BybitTicker, BybitWallet};
@@ -19,6 +21,8 @@ pub(crate) struct Output {
     pub(crate) pong: bool,
     /// Reply to our `auth` op.
     pub(crate) auth: Option<Result<(), String>>,
+    /// A `subscribe` was refused (`success:false`): Bybit's `ret_msg`.
+    pub(crate) subscribe_refused: Option<String>,
 }
 
 struct BookState {
@@ -37,6 +41,7 @@ pub(crate) struct Handler {
     tickers: HashMap<Symbol, serde_json::Map<String, serde_json::Value>>,
     seen_exec: HashSet<String>,
     exec_order: VecDeque<String>,
+    last_exec_ms: Option<i64>,
 }
 
 impl Handler {
@@ -58,6 +63,40 @@ impl Handler {
             *last = c.open_time.as_millis();
             out.events.push(StreamEvent::Market(Event::Candle(c)));
         }
+    }
+
+    /// The time of the newest execution seen (pushed or reconciled).
+    pub(crate) fn last_execution_ms(&self) -> Option<i64> {
+        self.last_exec_ms
+    }
+
+    /// Emits an execution once per `execId` (a push, its duplicate and its
+    /// REST copy after a reconnect all collapse to one fill).
+    pub(crate) fn accept_execution(&mut self, exec: Execution, out: &mut Output) {
+        if !self.remember_exec(&exec.exec_id) {
+            return;
+        }
+        let ts = exec.ts.as_millis();
+        self.last_exec_ms = Some(self.last_exec_ms.map_or(ts, |t| t.max(ts)));
+        if let Some(fill) = exec.to_fill() {
+            out.events.push(StreamEvent::Market(Event::Fill(fill)));
+        }
+        out.events.push(StreamEvent::Execution(exec));
+    }
+
+    /// Emits an order state, plus a core order update when the order is ours.
+    pub(crate) fn accept_order(state: OrderState, out: &mut Output) {
+        if let Some(id) = state.client_id {
+            out.events
+                .push(StreamEvent::Market(Event::OrderUpdate(OrderUpdate {
+                    id,
+                    symbol: state.symbol,
+                    status: state.status,
+                    ts: state.updated,
+                    reason: state.reason.clone(),
+                })));
+        }
+        out.events.push(StreamEvent::Order(state));
     }
 
     /// Handles one text frame; undecodable frames are logged and skipped.
@@ -91,7 +130,11 @@ impl Handler {
         let ok = f.success.unwrap_or(false);
         match op {
             "auth" => out.auth = Some(if ok { Ok(()) } else { Err(msg) }),
-            "subscribe" | "unsubscribe" if !ok => out.events.push(StreamEvent::Refused { message: msg }),
+            "subscribe" if !ok => {
+                out.events.push(StreamEvent::Refused { message: msg.clone() });
+                out.subscribe_refused = Some(msg);
+            }
+            "unsubscribe" if !ok => out.events.push(StreamEvent::Refused { message: msg }),
             _ => {}
         }
     }
@@ -142,31 +185,13 @@ impl Handler {
             "order" => {
                 let items: Vec<BybitOrder> = serde_json::from_value(f.data).map_err(dec)?;
                 for o in &items {
-                    let state = hp::order(o)?;
-                    if let Some(id) = state.client_id {
-                        out.events
-                            .push(StreamEvent::Market(Event::OrderUpdate(OrderUpdate {
-                                id,
-                                symbol: state.symbol,
-                                status: state.status,
-                                ts: state.updated,
-                                reason: state.reason.clone(),
-                            })));
-                    }
-                    out.events.push(StreamEvent::Order(state));
+                    Self::accept_order(hp::order(o)?, out);
                 }
             }
             "execution" => {
                 let items: Vec<BybitExecution> = serde_json::from_value(f.data).map_err(dec)?;
                 for e in &items {
-                    let exec = hp::execution(e)?;
-                    if !self.remember_exec(&exec.exec_id) {
-                        continue;
-                    }
-                    if let Some(fill) = exec.to_fill() {
-                        out.events.push(StreamEvent::Market(Event::Fill(fill)));
-                    }
-                    out.events.push(StreamEvent::Execution(exec));
+                    self.accept_execution(hp::execution(e)?, out);
                 }
             }
             "position" => {
