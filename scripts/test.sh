@@ -14,5 +14,8 @@ fi
 
 if [ -d research/tests ]; then
   command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
-  (cd research && uv run --quiet pytest -q tests)
+  uv=(uv)
+  command -v uv >/dev/null 2>&1 || uv=(python3 -m uv) # pip's bin dir not on PATH
+  # uv.lock pins every package (fetched from PyPI); use this machine's Python.
+  (cd research && UV_PYTHON_DOWNLOADS=never "${uv[@]}" run --quiet --locked pytest -q tests)
 fi
