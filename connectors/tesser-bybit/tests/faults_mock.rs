@@ -41,10 +41,10 @@ fn live() -> MockConfig {
     }
 }
 
-/// A client whose requests time out after 300 ms.
+/// A client whose requests time out after 500 ms.
 fn impatient(m: &MockBybit) -> BybitHttpClient {
     let mut p = profile(m);
-    p.request_timeout_ms = 300;
+    p.request_timeout_ms = 500;
     BybitHttpClient::new(p).unwrap()
 }
 
@@ -80,7 +80,7 @@ async fn http_403_html_is_a_clear_error_and_not_retried() {
 async fn slow_response_past_the_timeout_is_retried() {
     let m = mock(MockConfig::default()).await;
     let c = impatient(&m);
-    m.faults().slow_responses(1, Duration::from_millis(1_000));
+    m.faults().slow_responses(1, Duration::from_millis(1_200));
     let before = m.faults().rest_requests();
     let coins = c.wallet_balance(None).await.unwrap();
     assert_eq!(coins[0].coin, "USDT");
@@ -97,7 +97,7 @@ async fn create_retry_hitting_110072_confirms_the_first_attempt() {
     let c = impatient(&m);
     // The create lands, but its answer comes after the client gave up; the
     // retry with the same orderLinkId gets 110072.
-    m.faults().slow_responses(1, Duration::from_millis(1_000));
+    m.faults().slow_responses(1, Duration::from_millis(1_200));
     let ack = c.create_order(&market(41)).await.unwrap();
     assert_eq!(ack.order_link_id, "41");
     let history = c.order_history(Some(sym())).await.unwrap();
@@ -109,7 +109,7 @@ async fn create_retry_hitting_110072_confirms_the_first_attempt() {
     assert_eq!(ack.order_id, ours[0].order_id);
     assert_eq!(c.executions(Some(sym()), None).await.unwrap().len(), 1);
     // Through the ExecutionClient trait: accepted, not rejected.
-    m.faults().slow_responses(1, Duration::from_millis(1_000));
+    m.faults().slow_responses(1, Duration::from_millis(1_200));
     let exec = tesser_bybit::BybitExecution::new(c.clone());
     exec.submit_order(market(42)).await.unwrap();
     // A duplicate on a first attempt is still the caller's mistake.

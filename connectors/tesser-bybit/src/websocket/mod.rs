@@ -1,6 +1,8 @@
 //! Public and private WebSocket streams with heartbeat, liveness checks,
-//! capped-backoff reconnects, resubscription, order-book integrity and kline
-//! backfill over REST.
+//! capped-backoff reconnects, resubscription, order-book integrity, kline
+//! backfill over REST and, on the private stream, REST reconciliation of open
+//! orders, positions and executions after every (re)connect (fills are
+//! deduplicated on `execId`, so none is lost or reported twice).
 
 mod client;
 pub(crate) mod handler;
@@ -82,7 +84,9 @@ pub enum StreamEvent {
         /// What was wrong.
         reason: String,
     },
-    /// The venue refused a subscription or authentication.
+    /// The venue refused a subscription (the socket is then dropped and
+    /// reconnected with backoff, so a transient refusal heals) or an
+    /// unsubscription.
     Refused {
         /// Bybit's `ret_msg`.
         message: String,
