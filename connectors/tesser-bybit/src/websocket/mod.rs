@@ -85,8 +85,8 @@ pub enum StreamEvent {
         reason: String,
     },
     /// The venue refused a subscription (the socket is then dropped and
-    /// reconnected with backoff, so a transient refusal heals) or an
-    /// unsubscription.
+    /// reconnected with backoff, so a transient refusal heals), an
+    /// unsubscription, or a private stream without credentials (which ends).
     Refused {
         /// Bybit's `ret_msg`.
         message: String,
