@@ -30,6 +30,7 @@ fn config() -> BacktestConfig {
             initial_equity: Cash::new(Decimal::from(100_000)),
             sizer: Sizer::FixedQuantity(Quantity::new(Decimal::new(1, 2)).unwrap_or_default()),
             limits: RiskLimits::default(),
+            instruments: Default::default(),
         },
         paper: PaperConfig::default(),
         bars_per_year: Interval::M1.bars_per_year(),

@@ -23,7 +23,7 @@ pub use csv_out::CsvRecorder;
 pub use report::BacktestReport;
 
 /// Settings of one backtest.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct BacktestConfig {
     /// Engine settings (cash, sizing, risk).
     pub engine: EngineConfig,
@@ -169,7 +169,7 @@ pub fn run_events(
     recorder: &mut dyn Recorder,
 ) -> Result<BacktestReport, BacktestError> {
     let mut lp = Loop {
-        engine: Engine::new(strategy, config.engine),
+        engine: Engine::new(strategy, config.engine.clone()),
         paper: PaperExchange::new(config.paper),
         stats: EquityStats::default(),
         recorder,

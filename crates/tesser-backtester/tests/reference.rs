@@ -70,6 +70,7 @@ fn check(e: &Expect) {
             initial_equity: Cash::new(Decimal::from(1_000_000)),
             sizer: Sizer::FixedQuantity(Quantity::parse("1").unwrap()),
             limits: RiskLimits::default(),
+            instruments: Default::default(),
         },
         paper: PaperConfig {
             fill: e.fill,

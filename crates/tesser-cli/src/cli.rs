@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand};
 use tesser_core::{Decimal, Interval, Quantity};
 use tesser_paper::FillModel;
 
+use crate::config::SizerKind;
+
 /// Parses a fill model name.
 ///
 /// # Errors
@@ -16,6 +18,22 @@ pub fn parse_fill(text: &str) -> Result<FillModel, String> {
         "close" => Ok(FillModel::Close),
         other => Err(format!(
             "unknown fill model `{other}` (expected `next-open` or `close`)"
+        )),
+    }
+}
+
+/// Parses a sizer name.
+///
+/// # Errors
+/// A message listing the accepted names.
+pub fn parse_sizer(text: &str) -> Result<SizerKind, String> {
+    match text {
+        "fixed" => Ok(SizerKind::Fixed),
+        "notional" => Ok(SizerKind::Notional),
+        "percent" => Ok(SizerKind::Percent),
+        "vol-target" | "vol_target" => Ok(SizerKind::VolTarget),
+        other => Err(format!(
+            "unknown sizer `{other}` (expected `fixed`, `notional`, `percent` or `vol-target`)"
         )),
     }
 }
@@ -59,6 +77,17 @@ pub enum DataCommand {
     Validate(ValidateArgs),
     /// Aggregate a candle CSV into a longer interval aligned to UTC.
     Resample(ResampleArgs),
+    /// Convert candles between CSV and Parquet (by file extension).
+    Convert(ConvertArgs),
+}
+
+/// Arguments of `data convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Input candles (`.csv`, or `.parquet`/`.pq`).
+    pub input: PathBuf,
+    /// Output file; its extension picks the format.
+    pub output: PathBuf,
 }
 
 /// Arguments of `data download`.
@@ -202,6 +231,23 @@ pub struct BacktestRunArgs {
     /// Fixed order size in base units.
     #[arg(long, allow_negative_numbers = true)]
     pub quantity: Option<Quantity>,
+    /// Position sizer: `fixed` (--quantity), `notional` (--notional),
+    /// `percent` (--equity-fraction) or `vol-target` (--vol-target,
+    /// --vol-lookback); default `[sizing] sizer`.
+    #[arg(long, value_parser = parse_sizer)]
+    pub sizer: Option<SizerKind>,
+    /// Quote amount per position for `--sizer notional`.
+    #[arg(long, allow_negative_numbers = true)]
+    pub notional: Option<Decimal>,
+    /// Fraction of current equity per position for `--sizer percent`.
+    #[arg(long, allow_negative_numbers = true)]
+    pub equity_fraction: Option<Decimal>,
+    /// Target annualised volatility (fraction) for `--sizer vol-target`.
+    #[arg(long, allow_negative_numbers = true)]
+    pub vol_target: Option<Decimal>,
+    /// Returns in the realised-volatility window for `--sizer vol-target`.
+    #[arg(long)]
+    pub vol_lookback: Option<usize>,
     /// Starting cash.
     #[arg(long, allow_negative_numbers = true)]
     pub initial_equity: Option<Decimal>,

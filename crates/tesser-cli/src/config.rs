@@ -29,6 +29,76 @@ pub struct AppConfig {
     /// Exchange profiles by name (`[exchange.bybit_testnet]`, ...).
     #[serde(default)]
     pub exchange: BTreeMap<String, toml::Table>,
+    /// Position sizing of signals without a size.
+    #[serde(default)]
+    pub sizing: SizingSection,
+    /// Tick, lot and minimum-order rules by symbol (`[instruments.BTCUSDT]`).
+    #[serde(default)]
+    pub instruments: BTreeMap<String, InstrumentSection>,
+}
+
+/// Which sizer turns a signal into a target size (`--sizer`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SizerKind {
+    /// `[backtest] quantity` base units.
+    #[default]
+    Fixed,
+    /// `notional` quote units divided by the price.
+    Notional,
+    /// `equity_fraction` of current equity divided by the price.
+    Percent,
+    /// `vol_target` / realised volatility × equity / price.
+    VolTarget,
+}
+
+/// `[sizing]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizingSection {
+    /// `fixed`, `notional`, `percent` or `vol-target`.
+    pub sizer: SizerKind,
+    /// Quote amount per position (`notional`).
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub notional: Decimal,
+    /// Fraction of equity per position (`percent`).
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub equity_fraction: Decimal,
+    /// Target annualised volatility as a fraction (`vol-target`).
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub vol_target: Decimal,
+    /// Returns in the realised-volatility window (`vol-target`).
+    pub vol_lookback: usize,
+}
+
+impl Default for SizingSection {
+    fn default() -> Self {
+        Self {
+            sizer: SizerKind::Fixed,
+            notional: Decimal::ONE_THOUSAND,
+            equity_fraction: Decimal::new(1, 1),
+            vol_target: Decimal::new(2, 1),
+            vol_lookback: 30,
+        }
+    }
+}
+
+/// `[instruments.SYMBOL]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstrumentSection {
+    /// Price increment.
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub tick_size: Decimal,
+    /// Quantity increment.
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub lot_size: Decimal,
+    /// Smallest order quantity.
+    #[serde(deserialize_with = "lenient_decimal")]
+    pub min_qty: Decimal,
+    /// Smallest order notional (optional).
+    #[serde(default, deserialize_with = "lenient_opt_decimal")]
+    pub min_notional: Option<Decimal>,
 }
 
 /// `[backtest]`.
@@ -105,6 +175,11 @@ fn lenient_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error>
     Decimal::from_str_exact(t)
         .or_else(|_| Decimal::from_scientific(t))
         .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal number")))
+}
+
+/// [`lenient_decimal`] for an optional key.
+fn lenient_opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    lenient_decimal(d).map(Some)
 }
 
 impl AppConfig {

@@ -8,6 +8,7 @@
 
 mod book;
 mod event;
+mod instrument;
 mod interval;
 mod market;
 mod money;
@@ -18,6 +19,7 @@ mod time;
 
 pub use book::{BookError, OrderBook};
 pub use event::{Command, Event};
+pub use instrument::{InstrumentSpec, SpecError};
 pub use interval::{Interval, IntervalError};
 pub use market::{BookLevel, BookUpdate, BookUpdateKind, Candle, Trade};
 pub use money::{Cash, Price, Quantity, ValueError};

@@ -108,6 +108,12 @@ impl CandleCsvReader {
         &self.path
     }
 
+    /// True when the header has a `symbol` column.
+    #[must_use]
+    pub fn has_symbol_column(&self) -> bool {
+        self.layout.symbol.is_some()
+    }
+
     /// Line number of the row returned last.
     #[must_use]
     pub fn line(&self) -> u64 {
@@ -205,14 +211,22 @@ pub struct CsvSource {
     pub symbol: Symbol,
 }
 
-/// Infers a file's bar interval from the smallest gap between the timestamps
-/// of its first 256 rows (holes in the data only make gaps larger).
+/// Infers a file's bar interval (CSV, or Parquet by its extension) from the
+/// smallest gap between the timestamps of its first 256 rows (holes in the data only make gaps larger).
 ///
 /// # Errors
 /// [`DataError::File`] when fewer than two rows exist or the gap is not a known
 /// interval; read errors as [`CandleCsvReader`] gives them.
 pub fn detect_interval(path: &Path) -> Result<Interval, DataError> {
-    let reader = CandleCsvReader::open(path, Symbol::new("?"), Interval::M1)?;
+    let reader: Box<dyn Iterator<Item = Result<Candle, DataError>>> = if crate::is_parquet(path) {
+        Box::new(crate::CandleParquetReader::open(
+            path,
+            Symbol::new("?"),
+            Interval::M1,
+        )?)
+    } else {
+        Box::new(CandleCsvReader::open(path, Symbol::new("?"), Interval::M1)?)
+    };
     let mut prev: Option<Timestamp> = None;
     let mut best: Option<i64> = None;
     for candle in reader.take(256) {

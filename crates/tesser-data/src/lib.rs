@@ -1,5 +1,5 @@
-//! Historical market data: streaming CSV candle files, a time-ordered merge of
-//! several files, and a seeded synthetic random walk. Depends on `tesser-core`
+//! Historical market data: streaming CSV and Parquet candle files, a
+//! time-ordered merge of several files, and a seeded synthetic random walk. Depends on `tesser-core`
 //! and `tesser-broker` only; it never knows which exchange data came from.
 
 mod csv_candles;
@@ -9,10 +9,12 @@ mod events;
 mod merge;
 mod orderbook;
 pub mod resample;
+mod parquet;
 mod synthetic;
 pub mod validate;
 
 pub use csv_candles::{detect_interval, CandleCsvReader, CsvSource};
+pub use crate::parquet::{is_parquet, CandleParquetReader, CandleParquetWriter, BATCH, ROWS_PER_GROUP};
 pub use error::DataError;
 pub use events::MergedEvents;
 pub use merge::MergedCandles;

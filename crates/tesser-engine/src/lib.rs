@@ -8,15 +8,15 @@
 
 use tesser_core::SymbolMap;
 use tesser_core::{
-    BookError, Candle, Cash, Command, Decimal, Event, Fill, OrderBook, OrderStatus, OrderUpdate, Signal,
-    Symbol, Target,
+    BookError, Cash, Command, Decimal, Event, Fill, InstrumentSpec, OrderBook, OrderStatus, OrderUpdate,
+    Signal, Symbol, Target,
 };
-use tesser_execution::{OrderManager, RiskLimits, RiskRejection, Sizer};
+use tesser_execution::{OrderManager, RiskLimits, RiskRejection, SignalContext, Sizer};
 use tesser_portfolio::{Portfolio, RoundTrip};
 use tesser_strategy::{Context, Strategy};
 
 /// Settings of an engine.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct EngineConfig {
     /// Starting cash.
     pub initial_equity: Cash,
@@ -24,6 +24,9 @@ pub struct EngineConfig {
     pub sizer: Sizer,
     /// Pre-trade limits and the kill switch.
     pub limits: RiskLimits,
+    /// Tick, lot and minimum-order rules per symbol; orders of symbols not
+    /// listed are sent unrounded.
+    pub instruments: SymbolMap<InstrumentSpec>,
 }
 
 /// Something the driver should report (log, alert, count).
@@ -63,7 +66,8 @@ impl Engine {
     /// An engine running `strategy` with a fresh portfolio.
     #[must_use]
     pub fn new(strategy: Box<dyn Strategy>, config: EngineConfig) -> Self {
-        Self::with_state(strategy, config, Portfolio::new(config.initial_equity), 0)
+        let portfolio = Portfolio::new(config.initial_equity);
+        Self::with_state(strategy, config, portfolio, 0)
     }
 
     /// An engine resuming from a restored portfolio and order-id counter.
@@ -78,7 +82,7 @@ impl Engine {
         Self {
             strategy,
             portfolio,
-            oms: OrderManager::new(config.sizer, config.limits, last_id),
+            oms: OrderManager::new(config.sizer, config.limits, last_id).with_instruments(config.instruments),
             books: SymbolMap::default(),
             signals: Vec::with_capacity(8),
             trips: Vec::new(),
@@ -126,7 +130,10 @@ impl Engine {
     /// Marks a price before the strategy sees the event; call for market events.
     fn mark(&mut self, event: &Event) {
         match event {
-            Event::Candle(Candle { symbol, close, .. }) => self.portfolio.mark(*symbol, *close),
+            Event::Candle(candle) => {
+                self.portfolio.mark(candle.symbol, candle.close);
+                self.oms.on_candle(candle);
+            }
             Event::Trade(t) => self.portfolio.mark(t.symbol, t.price),
             Event::Book(u) => {
                 if let Some(book) = self.books.get(&u.symbol) {
@@ -194,8 +201,12 @@ impl Engine {
 
     fn route_signals(&mut self, out: &mut Vec<Command>) {
         for signal in self.signals.drain(..) {
-            let position = self.portfolio.net_position(signal.symbol);
-            if let Err(reason) = self.oms.on_signal(&signal, position, out) {
+            let ctx = SignalContext {
+                position: self.portfolio.net_position(signal.symbol),
+                price: self.portfolio.mark_of(signal.symbol),
+                equity: self.portfolio.equity(),
+            };
+            if let Err(reason) = self.oms.on_signal(&signal, ctx, out) {
                 self.notices.push(Notice::RiskRejected { signal, reason });
             }
         }

@@ -1,6 +1,6 @@
 use super::*;
 use std::path::Path;
-use tesser_core::{ClientOrderId, Interval, OrderKind, Price, Quantity, Side, Timestamp};
+use tesser_core::{Candle, ClientOrderId, Interval, OrderKind, Price, Quantity, Side, Timestamp};
 
 fn engine(limits: RiskLimits) -> Engine {
     let params: toml::Table =
@@ -12,6 +12,7 @@ fn engine(limits: RiskLimits) -> Engine {
             initial_equity: Cash::new(Decimal::from(1000)),
             sizer: Sizer::FixedQuantity(Quantity::parse("1").unwrap()),
             limits,
+            instruments: Default::default(),
         },
     )
 }

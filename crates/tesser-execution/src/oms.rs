@@ -2,26 +2,35 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
 use tesser_core::{
-    ClientOrderId, Command, Decimal, Fill, OrderRequest, OrderUpdate, Quantity, Side, Signal, Symbol, Target,
-    TimeInForce,
+    Candle, Cash, ClientOrderId, Command, Decimal, Fill, InstrumentSpec, OrderRequest, OrderUpdate, Price,
+    Quantity, Side, Signal, Symbol, SymbolMap, Target, TimeInForce,
 };
 
-use crate::{RiskLimits, RiskRejection};
+use crate::sizing::VolTracker;
+use crate::{RiskLimits, RiskRejection, Sizer};
 
-/// How big a position a signal asks for when it names no size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sizer {
-    /// A fixed number of base units.
-    FixedQuantity(Quantity),
+/// What the order manager knows of the market when a signal arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignalContext {
+    /// Signed position of the signal's symbol.
+    pub position: Decimal,
+    /// Last marked price of the symbol, if any (sizers that convert quote
+    /// amounts to base units and the `min_notional` check need it).
+    pub price: Option<Price>,
+    /// Current portfolio equity (percent-of-equity and vol-target sizers).
+    pub equity: Cash,
 }
 
-impl Sizer {
-    fn size(&self) -> Quantity {
-        match self {
-            Sizer::FixedQuantity(q) => *q,
+impl SignalContext {
+    /// A context that knows only the position (enough for fixed-quantity
+    /// sizing without instrument specs).
+    #[must_use]
+    pub fn position(position: Decimal) -> Self {
+        Self {
+            position,
+            price: None,
+            equity: Cash::ZERO,
         }
     }
 }
@@ -40,6 +49,8 @@ pub struct OrderManager {
     next_id: u64,
     working: HashMap<ClientOrderId, Working>,
     liquidate_only: bool,
+    instruments: SymbolMap<InstrumentSpec>,
+    vol: VolTracker,
 }
 
 impl OrderManager {
@@ -52,7 +63,31 @@ impl OrderManager {
             next_id: first_id,
             working: HashMap::new(),
             liquidate_only: false,
+            instruments: SymbolMap::default(),
+            vol: VolTracker::new(match sizer {
+                Sizer::VolTarget { lookback, .. } => lookback,
+                _ => 0,
+            }),
         }
+    }
+
+    /// The same manager rounding orders of the listed symbols to their
+    /// instrument specs (symbols not listed are sent unrounded).
+    #[must_use]
+    pub fn with_instruments(mut self, instruments: SymbolMap<InstrumentSpec>) -> Self {
+        self.instruments = instruments;
+        self
+    }
+
+    /// The instrument spec of `symbol`, if one was given.
+    #[must_use]
+    pub fn instrument(&self, symbol: Symbol) -> Option<&InstrumentSpec> {
+        self.instruments.get(&symbol)
+    }
+
+    /// Feeds a candle close to the vol-target sizer (a no-op for other sizers).
+    pub fn on_candle(&mut self, candle: &Candle) {
+        self.vol.on_candle(candle);
     }
 
     /// The risk limits in force.
@@ -94,39 +129,71 @@ impl OrderManager {
     /// exposure (position plus working orders) to the target, after the risk
     /// checks. Returns the order sent, if any.
     ///
+    /// A signal without a size is sized by the [`Sizer`] from `ctx` (price,
+    /// equity). With an instrument spec for the symbol, the target and the
+    /// order quantity are floored to the lot size, limit prices and stop
+    /// triggers are rounded to the tick (see [`InstrumentSpec::round_kind`]),
+    /// and an order under `min_qty` or `min_notional` is refused (except a
+    /// `Flat` close, so a position can always be closed).
+    ///
     /// # Errors
-    /// The [`RiskRejection`] when the order fails a pre-trade check.
+    /// The [`RiskRejection`] when the order fails a pre-trade check, cannot
+    /// be sized, or is under the instrument's minimum.
     pub fn on_signal(
         &mut self,
         signal: &Signal,
-        position: Decimal,
+        ctx: SignalContext,
         out: &mut Vec<Command>,
     ) -> Result<Option<OrderRequest>, RiskRejection> {
-        let size = signal.size.unwrap_or_else(|| self.sizer.size()).get();
+        let spec = self.instruments.get(&signal.symbol).copied();
+        let size = match (signal.target, signal.size) {
+            (Target::Flat, _) => Decimal::ZERO,
+            (_, Some(size)) => size.get(),
+            (_, None) => self
+                .sizer
+                .size(signal.symbol, ctx.price, ctx.equity, &self.vol)
+                .map_err(RiskRejection::Sizing)?,
+        };
+        let size = spec.map_or(size, |s| s.floor_qty(size).get());
         let target = match signal.target {
             Target::Long => size,
             Target::Short => -size,
             Target::Flat => Decimal::ZERO,
         };
-        let exposure = position + self.pending(signal.symbol);
+        let exposure = ctx.position + self.pending(signal.symbol);
         let delta = target - exposure;
-        if delta.is_zero() {
-            return Ok(None);
-        }
         let side = if delta > Decimal::ZERO {
             Side::Buy
         } else {
             Side::Sell
         };
-        let Ok(qty) = Quantity::new(delta.abs()) else {
-            return Ok(None);
+        let qty = match spec {
+            // Closing orders take the whole position: a venue accepts a
+            // reduce-only close of any size it let us open.
+            Some(s) if signal.target != Target::Flat => s.floor_qty(delta.abs()),
+            _ => Quantity::new(delta.abs()).unwrap_or(Quantity::ZERO),
         };
+        if qty.is_zero() {
+            return Ok(None);
+        }
+        let mut kind = signal.kind;
+        if let Some(s) = spec {
+            kind = s.round_kind(kind, side);
+        }
+        if let Some(s) = spec.filter(|_| signal.target != Target::Flat) {
+            let price = match kind {
+                tesser_core::OrderKind::Limit { price, .. } => Some(price),
+                tesser_core::OrderKind::StopMarket { trigger } => Some(trigger),
+                tesser_core::OrderKind::Market => ctx.price,
+            };
+            s.check_order(qty, price).map_err(RiskRejection::Instrument)?;
+        }
         let request = OrderRequest {
             id: ClientOrderId(self.next_id + 1),
             symbol: signal.symbol,
             side,
             qty,
-            kind: signal.kind,
+            kind,
             tif: TimeInForce::Gtc,
             reduce_only: signal.target == Target::Flat,
             created: signal.ts,

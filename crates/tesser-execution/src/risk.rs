@@ -1,7 +1,9 @@
 //! Pre-trade risk limits and the liquidate-only kill switch.
 
 use serde::{Deserialize, Serialize};
-use tesser_core::{Decimal, OrderRequest, Quantity, Side};
+use tesser_core::{Decimal, OrderRequest, Quantity, Side, SpecError};
+
+use crate::SizingError;
 
 /// Limits every order must pass before it is sent. `None` disables a check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +40,12 @@ pub enum RiskRejection {
     /// Liquidate-only mode: only exposure-reducing orders pass.
     #[error("liquidate-only mode (drawdown limit hit): order would not reduce exposure")]
     LiquidateOnly,
+    /// The sizer could not size the signal (no price, short history, ...).
+    #[error("not sized: {0}")]
+    Sizing(SizingError),
+    /// The order is under the instrument's `min_qty` or `min_notional`.
+    #[error("under the instrument minimum: {0}")]
+    Instrument(SpecError),
 }
 
 impl RiskLimits {

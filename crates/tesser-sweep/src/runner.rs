@@ -83,6 +83,7 @@ fn backtest_config(config: &BatchConfig, job: &Job, dataset: &Dataset) -> Result
             initial_equity: Cash::new(config.backtest.initial_equity),
             sizer: Sizer::FixedQuantity(qty),
             limits: RiskLimits::default(),
+            instruments: Default::default(),
         },
         paper: PaperConfig {
             fill: job.setting.fill,

@@ -31,6 +31,7 @@ struct Summary<'a> {
     latency_ms: u64,
     max_volume_fraction: Option<Decimal>,
     quantity: Quantity,
+    sizer: Sizer,
     /// Every metric of docs/metrics.md.
     metrics: &'a Metrics,
     #[serde(flatten)]
@@ -106,8 +107,9 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
     let config = BacktestConfig {
         engine: EngineConfig {
             initial_equity: Cash::new(initial),
-            sizer: Sizer::FixedQuantity(quantity),
+            sizer: crate::commands::sizing::sizer(args, &cfg, quantity)?,
             limits: cfg.risk_management.limits(),
+            instruments: crate::commands::sizing::instruments(&cfg)?,
         },
         paper: PaperConfig {
             fill,
@@ -151,6 +153,7 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         max_volume_fraction: args.max_volume_fraction,
         quantity,
         metrics: &run_report.metrics,
+        sizer: config.engine.sizer,
         report: &report,
     };
     let json = serde_json::to_string_pretty(&summary)?;
@@ -220,8 +223,16 @@ fn open_files(
             );
         }
         found = Some(file_interval);
-        let reader = CandleCsvReader::open(&path, symbol, file_interval)?;
-        inputs.push((path, Box::new(reader) as Feed));
+        let reader: Feed = if tesser_data::is_parquet(&path) {
+            Box::new(tesser_data::CandleParquetReader::open(
+                &path,
+                symbol,
+                file_interval,
+            )?)
+        } else {
+            Box::new(CandleCsvReader::open(&path, symbol, file_interval)?)
+        };
+        inputs.push((path, reader));
     }
     let interval = found.context("no --data given")?;
     let names = specs.to_vec();

@@ -20,6 +20,7 @@ pub(crate) fn run(dir: &Path, env: &str, cmd: &DataCommand) -> anyhow::Result<()
         DataCommand::Download(a) => run_download(dir, env, a),
         DataCommand::Validate(a) => run_validate(a),
         DataCommand::Resample(a) => run_resample(a),
+        DataCommand::Convert(a) => crate::commands::convert::run(a),
     }
 }
 

@@ -4,10 +4,12 @@ mod backtest;
 mod backtest_html;
 mod backtest_print;
 mod batch;
+mod convert;
 mod data;
 mod feeds;
 mod mock_exchange;
 mod progress;
+mod sizing;
 mod strategies;
 
 use crate::cli::{BacktestCommand, Cli, Command};
