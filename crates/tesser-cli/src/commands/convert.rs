@@ -68,12 +68,7 @@ fn write_csv(
         write!(
             out,
             "{},{},{},{},{},{}",
-            c.open_time.as_millis(),
-            c.open,
-            c.high,
-            c.low,
-            c.close,
-            c.volume
+            c.open_time, c.open, c.high, c.low, c.close, c.volume
         )
         .with_context(ctx)?;
         if with_symbol {

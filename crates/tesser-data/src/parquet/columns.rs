@@ -8,7 +8,7 @@ use parquet::column::reader::ColumnReader;
 use parquet::data_type::{ByteArray, FixedLenByteArray};
 use parquet::errors::ParquetError;
 use parquet::schema::types::ColumnDescriptor;
-use tesser_core::{Decimal, Timestamp};
+use tesser_core::{Cash, Decimal, Timestamp};
 
 use super::{file_error, BATCH};
 use crate::DataError;
@@ -157,10 +157,11 @@ impl Column {
     pub(super) fn decimal(&self, i: usize) -> Result<Decimal, String> {
         let scale = match self.kind {
             Kind::Text => {
-                let t = self.text(i)?.trim();
-                return Decimal::from_str_exact(t)
-                    .or_else(|_| Decimal::from_scientific(t))
-                    .map_err(|_| format!("`{t}` is not a decimal number"));
+                // Cash::parse: core's exact parser with its plain-decimal fast path.
+                let t = self.text(i)?;
+                return Cash::parse(t)
+                    .map(Cash::get)
+                    .map_err(|_| format!("`{}` is not a decimal number", t.trim()));
             }
             Kind::Scaled(s) => s,
             Kind::Epoch(_) => return Err("not a number".to_owned()),
