@@ -33,6 +33,7 @@ pub struct PaperExchange {
     pub(crate) bar_used: SymbolMap<Decimal>,
     positions: SymbolMap<Decimal>,
     pub(crate) books: SymbolMap<OrderBook>,
+    liquidations: u64,
 }
 
 impl PaperExchange {
@@ -51,6 +52,7 @@ impl PaperExchange {
             bar_used: SymbolMap::default(),
             positions: SymbolMap::default(),
             books: SymbolMap::default(),
+            liquidations: 0,
         }
     }
 
@@ -179,6 +181,48 @@ impl PaperExchange {
                 out,
             );
         }
+    }
+
+    /// Liquidation: cancels the symbol's resting orders and closes its whole
+    /// venue-side position at `price` as a taker fill (no slippage: `price`
+    /// is already the adverse extreme). Fills carry ids counting down from
+    /// `u64::MAX`, which no order manager issues.
+    pub fn force_close(
+        &mut self,
+        symbol: tesser_core::Symbol,
+        price: Price,
+        ts: Timestamp,
+        out: &mut Vec<Event>,
+    ) {
+        let resting = std::mem::take(&mut self.resting);
+        for r in resting {
+            if r.request.symbol == symbol {
+                self.update(&r.request, OrderStatus::Canceled, ts, Some("liquidation"), out);
+            } else {
+                self.resting.push(r);
+            }
+        }
+        let net = self.positions.get(&symbol).copied().unwrap_or_default();
+        let Ok(qty) = Quantity::new(net.abs()) else { return };
+        if qty.is_zero() {
+            return;
+        }
+        self.liquidations += 1;
+        let request = OrderRequest {
+            id: ClientOrderId(u64::MAX - self.liquidations),
+            symbol,
+            side: if net > Decimal::ZERO {
+                Side::Sell
+            } else {
+                Side::Buy
+            },
+            qty,
+            kind: tesser_core::OrderKind::Market,
+            tif: TimeInForce::Ioc,
+            reduce_only: true,
+            created: ts,
+        };
+        self.record_fill(&request, price, qty, Role::Taker, ts, out);
     }
 
     /// The size a reduce-only order may still fill (its own size otherwise);

@@ -34,6 +34,7 @@ fn config() -> BacktestConfig {
         },
         paper: PaperConfig::default(),
         bars_per_year: Interval::M1.bars_per_year(),
+        perp: None,
     }
 }
 

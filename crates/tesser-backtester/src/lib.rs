@@ -10,6 +10,7 @@
 //! of that timestamp were handled.
 
 mod csv_out;
+mod perp;
 mod report;
 
 use tesser_core::{BookUpdate, Candle, Cash, Command, Event, Fill, Timestamp};
@@ -20,6 +21,7 @@ use tesser_portfolio::{EquityStats, RoundTrip};
 use tesser_strategy::Strategy;
 
 pub use csv_out::CsvRecorder;
+pub use perp::PerpConfig;
 pub use report::BacktestReport;
 
 /// Settings of one backtest.
@@ -32,6 +34,8 @@ pub struct BacktestConfig {
     /// Bars per year, to annualise the Sharpe ratio; zero or less infers it
     /// from the average spacing of the equity rows (event-driven runs).
     pub bars_per_year: f64,
+    /// Perpetual-futures rules (funding, margin, liquidation); `None` = spot.
+    pub perp: Option<PerpConfig>,
 }
 
 /// Receives the run's records as they happen.
@@ -89,6 +93,7 @@ struct Loop<'r> {
     commands: Vec<Command>,
     fills: u64,
     notices: Vec<Notice>,
+    perp: Option<perp::PerpVenue>,
 }
 
 impl Loop<'_> {
@@ -103,7 +108,13 @@ impl Loop<'_> {
                 }
                 self.engine.handle(&event, &mut self.commands);
             }
-            for command in self.commands.drain(..) {
+            for command in std::mem::take(&mut self.commands) {
+                if let (Command::Submit(order), Some(perp)) = (&command, &self.perp) {
+                    if let Some(rejection) = perp.check_margin(order, &self.engine) {
+                        self.events.push(rejection);
+                        continue;
+                    }
+                }
                 self.paper.execute(&command, &mut self.events);
             }
         }
@@ -118,6 +129,10 @@ impl Loop<'_> {
     fn bar(&mut self, candle: &Candle) -> std::io::Result<()> {
         self.paper.on_candle(candle, &mut self.events);
         self.pump()?;
+        if let Some(perp) = self.perp.as_mut() {
+            perp.check_liquidation(candle, &self.engine, &mut self.paper, &mut self.events);
+            self.pump()?;
+        }
         self.engine.handle(&Event::Candle(*candle), &mut self.commands);
         self.pump()
     }
@@ -177,6 +192,7 @@ pub fn run_events(
         commands: Vec::with_capacity(16),
         fills: 0,
         notices: Vec::new(),
+        perp: config.perp.clone().map(perp::PerpVenue::new),
     };
     let mut pending: Option<Timestamp> = None;
     for event in feed {
@@ -184,6 +200,9 @@ pub fn run_events(
         let ts = event.ts();
         if let Some(prev) = pending.filter(|p| *p != ts) {
             lp.record_equity(prev)?;
+        }
+        if let Some(perp) = lp.perp.as_mut() {
+            perp.charge_funding(ts, &mut lp.engine);
         }
         match &event {
             Event::Candle(candle) => lp.bar(candle)?,
@@ -196,7 +215,12 @@ pub fn run_events(
     if let Some(ts) = pending {
         lp.record_equity(ts)?;
     }
-    Ok(BacktestReport::new(
-        &lp.engine, &lp.stats, config, lp.fills, lp.notices,
-    ))
+    let (funding, liquidations) = lp
+        .perp
+        .as_ref()
+        .map_or((Cash::ZERO, 0), |p| (p.funding_paid, p.liquidations));
+    let mut report = BacktestReport::new(&lp.engine, &lp.stats, config, lp.fills, lp.notices);
+    report.funding_paid = funding;
+    report.liquidations = liquidations;
+    Ok(report)
 }

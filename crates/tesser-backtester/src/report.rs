@@ -24,6 +24,10 @@ pub struct BacktestReport {
     pub unrealized_pnl: Cash,
     /// Number of fills.
     pub fills: u64,
+    /// Funding paid (perpetuals; negative when received on balance).
+    pub funding_paid: Cash,
+    /// Positions closed by liquidation (perpetuals).
+    pub liquidations: u64,
     /// Orders refused by risk checks or the exchange.
     pub rejected_orders: u64,
     /// Bars per year used for annualisation.
@@ -71,6 +75,8 @@ impl BacktestReport {
             realized_pnl: p.realized(),
             unrealized_pnl: p.unrealized(),
             fills,
+            funding_paid: Cash::ZERO,
+            liquidations: 0,
             rejected_orders: rejected,
             bars_per_year,
             open_positions: p.open_positions(),

@@ -79,6 +79,7 @@ fn check(e: &Expect) {
             ..PaperConfig::default()
         },
         bars_per_year: Interval::D1.bars_per_year(),
+        perp: None,
     };
     let mut keep = Keep::default();
     let report = run(strategy, feed, &config, &mut keep).unwrap();

@@ -273,6 +273,19 @@ pub struct BacktestRunArgs {
     /// Largest share of a bar's volume that fills may take (e.g. 0.1).
     #[arg(long)]
     pub max_volume_fraction: Option<Decimal>,
+    /// Perpetual-futures mode with this maximum leverage (initial margin =
+    /// notional / leverage); enables funding and liquidation.
+    #[arg(long)]
+    pub leverage: Option<Decimal>,
+    /// Maintenance margin as a fraction of notional (perpetuals).
+    #[arg(long, default_value = "0.005")]
+    pub maintenance_margin: Decimal,
+    /// Constant funding rate per 8-hour interval (perpetuals), e.g. 0.0001.
+    #[arg(long, allow_negative_numbers = true)]
+    pub funding_rate: Option<Decimal>,
+    /// Funding-rate series CSV (`timestamp,rate[,symbol]`; perpetuals).
+    #[arg(long, value_name = "FILE")]
+    pub funding: Option<PathBuf>,
     /// Folder for summary.json, trades.csv, fills.csv and equity.csv.
     #[arg(long)]
     pub output_dir: Option<PathBuf>,

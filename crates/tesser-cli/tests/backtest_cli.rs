@@ -288,3 +288,57 @@ fn strategies_lists_parameters() {
         assert!(text.contains(word), "{text}");
     }
 }
+
+#[test]
+fn perpetual_mode_charges_funding_and_checks_margin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("perp");
+    let o = cli(&[
+        "backtest",
+        "run",
+        "--strategy-config",
+        "research/strategies/sma_cross.toml",
+        "--data",
+        BTC,
+        "--initial-equity",
+        "1000000",
+        "--leverage",
+        "3",
+        "--funding-rate",
+        "0.0001",
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let funding: f64 = summary["funding_paid"].as_str().unwrap().parse().unwrap();
+    assert!(funding > 0.0, "longs pay a positive rate: {funding}");
+    assert_eq!(summary["liquidations"], 0);
+    // Same trades as spot; equity lower by exactly the funding paid.
+    let final_equity: f64 = summary["final_equity"].as_str().unwrap().parse().unwrap();
+    assert!(
+        (final_equity + funding - 1_010_380.73).abs() < 1e-6,
+        "{final_equity} + {funding}"
+    );
+
+    // 1x leverage with 1,000 cash cannot carry 1 BTC once it trades above 1,000 USD.
+    let o = cli(&[
+        "backtest",
+        "run",
+        "--strategy-config",
+        "research/strategies/sma_cross.toml",
+        "--data",
+        BTC,
+        "--initial-equity",
+        "1000",
+        "--leverage",
+        "1",
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert!(summary["rejected_orders"].as_u64().unwrap() > 0, "{summary}");
+}

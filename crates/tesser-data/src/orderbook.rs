@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use tesser_core::{BookLevel, BookUpdate, BookUpdateKind, Decimal, Price, Quantity, Symbol, Timestamp};
 
+use crate::synthetic::SplitMix64;
 use crate::DataError;
 
 /// One `orderbook.*` push.
@@ -190,25 +191,6 @@ impl<R: BufRead> Iterator for BookJsonlReader<R> {
     }
 }
 
-/// SplitMix64, as in the synthetic candles: stable across platforms.
-#[derive(Debug, Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[-span, span]`.
-    fn symmetric(&mut self, span: i64) -> i64 {
-        (self.next_u64() % (2 * span as u64 + 1)) as i64 - span
-    }
-}
-
 /// A seeded synthetic L2 book: `levels` one-cent levels a side around a
 /// random-walk mid (starting at 100.00), sizes in thousandths tilted by a
 /// slowly mean-reverting bid/ask pressure, one update every `step_ms`.
@@ -219,7 +201,7 @@ impl Rng {
 /// same seed gives the same updates on every platform.
 #[derive(Debug, Clone)]
 pub struct SyntheticBook {
-    rng: Rng,
+    rng: SplitMix64,
     symbol: Symbol,
     levels: i64,
     step_ms: i64,
@@ -244,7 +226,7 @@ impl SyntheticBook {
         seed: u64,
     ) -> Self {
         Self {
-            rng: Rng(seed),
+            rng: SplitMix64(seed),
             symbol,
             levels: i64::try_from(levels.max(1)).unwrap_or(1),
             step_ms: step_ms.max(1),

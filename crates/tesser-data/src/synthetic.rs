@@ -6,12 +6,13 @@ use tesser_core::{Candle, Decimal, Interval, Price, Quantity, Symbol, Timestamp}
 
 use crate::DataError;
 
-/// SplitMix64: tiny, fast, and stable forever (unlike a library's default RNG).
+/// SplitMix64: tiny, fast, and stable forever (unlike a library's default
+/// RNG). Shared by every seeded generator of this crate.
 #[derive(Debug, Clone)]
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -20,7 +21,7 @@ impl SplitMix64 {
     }
 
     /// Uniform integer in `[-span, span]`.
-    fn symmetric(&mut self, span: i64) -> i64 {
+    pub(crate) fn symmetric(&mut self, span: i64) -> i64 {
         let width = (2 * span + 1) as u64;
         (self.next_u64() % width) as i64 - span
     }

@@ -223,6 +223,13 @@ impl Engine {
         self.route_signals(out);
     }
 
+    /// Books a perpetual-futures funding payment at `rate` on the open
+    /// position of `symbol` (see [`Portfolio::apply_funding`]); returns the
+    /// amount paid.
+    pub fn apply_funding(&mut self, symbol: Symbol, rate: Decimal) -> Cash {
+        self.portfolio.apply_funding(symbol, rate)
+    }
+
     /// The portfolio.
     #[must_use]
     pub fn portfolio(&self) -> &Portfolio {

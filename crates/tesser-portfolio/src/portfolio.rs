@@ -12,6 +12,7 @@ pub struct Portfolio {
     cash: Cash,
     fees: Cash,
     realized: Cash,
+    funding: Cash,
     positions: SymbolMap<Position>,
     marks: SymbolMap<Price>,
 }
@@ -25,6 +26,7 @@ impl Portfolio {
             cash: initial,
             fees: Cash::ZERO,
             realized: Cash::ZERO,
+            funding: Cash::ZERO,
             positions: SymbolMap::default(),
             marks: SymbolMap::default(),
         }
@@ -45,6 +47,7 @@ impl Portfolio {
             cash,
             fees,
             realized,
+            funding: Cash::ZERO,
             positions,
             marks: SymbolMap::default(),
         }
@@ -70,6 +73,30 @@ impl Portfolio {
             self.realized += t.net_pnl;
         }
         trip
+    }
+
+    /// Books a funding payment on the open position of `symbol` at `rate`
+    /// (perpetual futures): longs pay `rate x size x mark` when the rate is
+    /// positive and shorts receive it; the reverse when negative. Returns the
+    /// amount paid (negative when received); zero when flat or unmarked.
+    pub fn apply_funding(&mut self, symbol: Symbol, rate: Decimal) -> Cash {
+        let net = self.net_position(symbol);
+        let Some(mark) = self.mark_of(symbol) else {
+            return Cash::ZERO;
+        };
+        if net.is_zero() {
+            return Cash::ZERO;
+        }
+        let paid = Cash::new(net * mark.get() * rate);
+        self.cash -= paid;
+        self.funding += paid;
+        paid
+    }
+
+    /// Funding paid so far (negative when received on balance).
+    #[must_use]
+    pub fn funding(&self) -> Cash {
+        self.funding
     }
 
     /// Records the latest price of `symbol` for marking.

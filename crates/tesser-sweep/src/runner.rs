@@ -92,6 +92,7 @@ fn backtest_config(config: &BatchConfig, job: &Job, dataset: &Dataset) -> Result
             ..PaperConfig::default()
         },
         bars_per_year: dataset.interval.bars_per_year(),
+        perp: None,
     })
 }
 

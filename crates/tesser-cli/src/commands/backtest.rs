@@ -121,6 +121,7 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         },
         // Book replays annualise by the observed spacing of equity rows.
         bars_per_year: if books { 0.0 } else { interval.bars_per_year() },
+        perp: crate::commands::feeds::perp_config(args, &symbols)?,
     };
     let out_dir = args
         .output_dir
@@ -138,7 +139,7 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         &mut Tee::new(&mut recorder, &mut reporter),
     )?;
     recorder.finish().context("writing results")?;
-    let run_report = reporter.finish(report.bars_per_year, Cash::ZERO);
+    let run_report = reporter.finish(report.bars_per_year, report.funding_paid);
 
     let summary = Summary {
         strategy: name,
@@ -152,8 +153,8 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         latency_ms: args.latency_ms,
         max_volume_fraction: args.max_volume_fraction,
         quantity,
-        metrics: &run_report.metrics,
         sizer: config.engine.sizer,
+        metrics: &run_report.metrics,
         report: &report,
     };
     let json = serde_json::to_string_pretty(&summary)?;

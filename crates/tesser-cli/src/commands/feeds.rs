@@ -3,8 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use anyhow::bail;
+use tesser_backtester::PerpConfig;
+use tesser_core::Decimal;
 use tesser_core::{Event, Symbol, Timestamp};
+use tesser_data::FundingRates;
 use tesser_data::{BookJsonlReader, DataError, MergedEvents, SyntheticBook};
 
 use crate::cli::BacktestRunArgs;
@@ -76,4 +81,29 @@ pub(crate) fn merge(candles: Option<EventFeed>, books: Vec<(PathBuf, EventFeed)>
         }
     }
     Box::new(MergedEvents::new(inputs))
+}
+
+/// Perpetual-futures rules when `--leverage` (or a funding flag) is given.
+pub(crate) fn perp_config(args: &BacktestRunArgs, symbols: &[Symbol]) -> anyhow::Result<Option<PerpConfig>> {
+    if args.leverage.is_none() && args.funding_rate.is_none() && args.funding.is_none() {
+        return Ok(None);
+    }
+    let leverage = args.leverage.unwrap_or(Decimal::ONE);
+    if leverage < Decimal::ONE {
+        bail!("--leverage must be at least 1, got {leverage}");
+    }
+    if args.maintenance_margin < Decimal::ZERO || args.maintenance_margin >= Decimal::ONE {
+        bail!(
+            "--maintenance-margin must be in [0, 1), got {}",
+            args.maintenance_margin
+        );
+    }
+    let mut cfg = PerpConfig::new(leverage);
+    cfg.maintenance_margin_rate = args.maintenance_margin;
+    cfg.funding_rate = args.funding_rate;
+    if let Some(path) = &args.funding {
+        let default = symbols.first().copied().unwrap_or_else(|| Symbol::new(""));
+        cfg.funding_rates = Some(Arc::new(FundingRates::read_csv(path, default)?));
+    }
+    Ok(Some(cfg))
 }

@@ -75,3 +75,19 @@ fn scaling_in_averages_entry_and_partial_close_prorates_fees() {
     assert_eq!(t.entry_time, Timestamp::from_millis(1));
     assert_eq!(p.net_position(Symbol::new("X")), Decimal::TWO);
 }
+
+#[test]
+fn funding_moves_cash_by_position_notional() {
+    let mut p = Portfolio::new(cash("1000"));
+    assert_eq!(p.apply_funding(Symbol::new("X"), Decimal::new(1, 4)), Cash::ZERO);
+    p.apply_fill(&fill(Side::Sell, "2", "100", "0", 1));
+    p.mark(Symbol::new("X"), Price::parse("110").unwrap());
+    // Short 2 at mark 110, rate +0.01%: shorts receive 0.022.
+    assert_eq!(
+        p.apply_funding(Symbol::new("X"), Decimal::new(1, 4)),
+        cash("-0.022")
+    );
+    assert_eq!(p.funding(), cash("-0.022"));
+    // cash 1000 + 200 + 0.022; equity = cash - 2 * 110.
+    assert_eq!(p.equity(), cash("980.022"));
+}
