@@ -165,22 +165,7 @@ impl CandleCsvReader {
             close,
             volume,
         };
-        if !candle.is_consistent() {
-            return Err(self.row_error(format!(
-                "OHLC out of order: need low <= open, close <= high (open {open}, high {high}, low {low}, close {close})"
-            )));
-        }
-        if let Some(last) = self.last {
-            if open_time <= last {
-                let what = if open_time == last {
-                    "duplicate"
-                } else {
-                    "out-of-order"
-                };
-                return Err(self.row_error(format!("{what} timestamp {open_time} (previous row {last})")));
-            }
-        }
-        self.last = Some(open_time);
+        crate::csv_candles::check_row(&candle, &mut self.last).map_err(|m| self.row_error(m))?;
         Ok(candle)
     }
 }
@@ -200,6 +185,35 @@ impl Iterator for CandleCsvReader {
         self.failed = item.is_err();
         Some(item)
     }
+}
+
+/// The checks every candle row passes, whatever the file format: OHLC
+/// consistency and strictly increasing timestamps (`last` is the previous
+/// row's time and is advanced). Returns the message for the row error.
+pub(crate) fn check_row(candle: &Candle, last: &mut Option<Timestamp>) -> Result<(), String> {
+    let Candle {
+        open,
+        high,
+        low,
+        close,
+        open_time,
+        ..
+    } = *candle;
+    if !candle.is_consistent() {
+        return Err(format!(
+            "OHLC out of order: need low <= open, close <= high (open {open}, high {high}, low {low}, close {close})"
+        ));
+    }
+    if let Some(prev) = last.filter(|l| open_time <= *l) {
+        let what = if open_time == prev {
+            "duplicate"
+        } else {
+            "out-of-order"
+        };
+        return Err(format!("{what} timestamp {open_time} (previous row {prev})"));
+    }
+    *last = Some(open_time);
+    Ok(())
 }
 
 /// One input file: a path and the symbol its rows belong to.

@@ -262,20 +262,7 @@ impl CandleParquetReader {
             close,
             volume,
         };
-        if !candle.is_consistent() {
-            return Err(self.row_error(format!(
-                "OHLC out of order: need low <= open, close <= high (open {open}, high {high}, low {low}, close {close})"
-            )));
-        }
-        if let Some(last) = self.last.filter(|l| open_time <= *l) {
-            let what = if open_time == last {
-                "duplicate"
-            } else {
-                "out-of-order"
-            };
-            return Err(self.row_error(format!("{what} timestamp {open_time} (previous row {last})")));
-        }
-        self.last = Some(open_time);
+        crate::csv_candles::check_row(&candle, &mut self.last).map_err(|m| self.row_error(m))?;
         Ok(candle)
     }
 }
