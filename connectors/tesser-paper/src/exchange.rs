@@ -73,7 +73,9 @@ impl PaperExchange {
     /// Matches resting orders of the bar's symbol against it, then makes it
     /// the symbol's current bar. Call before the engine sees the bar.
     pub fn on_candle(&mut self, candle: &Candle, out: &mut Vec<Event>) {
-        self.bar_used.insert(candle.symbol, Decimal::ZERO);
+        if self.config.max_volume_fraction.is_some() {
+            self.bar_used.insert(candle.symbol, Decimal::ZERO);
+        }
         self.current.insert(candle.symbol, *candle);
         self.work_resting(candle.symbol, candle.open_time, out, |x, r, out| {
             x.bar_match(r, candle, out)

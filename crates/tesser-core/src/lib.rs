@@ -22,7 +22,7 @@ pub use event::{Command, Event};
 pub use instrument::{InstrumentSpec, SpecError};
 pub use interval::{Interval, IntervalError};
 pub use market::{BookLevel, BookUpdate, BookUpdateKind, Candle, Trade};
-pub use money::{Cash, Price, Quantity, ValueError};
+pub use money::{decimal_to_f64, Cash, Price, Quantity, ValueError};
 pub use order::{ClientOrderId, Fill, OrderKind, OrderRequest, OrderStatus, OrderUpdate, Side, TimeInForce};
 pub use rust_decimal::Decimal;
 pub use signal::{Signal, Target};

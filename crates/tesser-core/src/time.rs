@@ -89,6 +89,23 @@ impl Timestamp {
             })
     }
 
+    /// [`Self::parse`] on raw bytes (a CSV field); the common
+    /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` shape is read without UTF-8 validation.
+    ///
+    /// # Errors
+    /// As [`Self::parse`].
+    pub fn parse_ascii(bytes: &[u8]) -> Result<Self, TimestampError> {
+        if let Some(ms) = fast_utc(bytes) {
+            return Ok(Self(ms));
+        }
+        if !bytes.is_empty() && bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) {
+            return Ok(Self(
+                bytes.iter().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0')),
+            ));
+        }
+        Self::parse(&String::from_utf8_lossy(bytes))
+    }
+
     /// The instant as a chrono UTC date-time (`None` outside chrono's range).
     #[must_use]
     pub fn to_datetime(self) -> Option<DateTime<Utc>> {
@@ -254,6 +271,24 @@ mod tests {
             assert_eq!(t.to_string(), want, "{ms}");
             assert_eq!(Timestamp::parse(&want).unwrap(), t);
         }
+    }
+
+    #[test]
+    fn parse_ascii_agrees_with_parse() {
+        for text in [
+            "1423008000000",
+            "2015-02-04T00:00:00Z",
+            "2015-02-04T01:00:00+01:00",
+            "-5",
+            "0",
+        ] {
+            assert_eq!(
+                Timestamp::parse_ascii(text.as_bytes()),
+                Timestamp::parse(text),
+                "{text}"
+            );
+        }
+        assert!(Timestamp::parse_ascii(b"12a").is_err());
     }
 
     #[test]

@@ -136,12 +136,18 @@ impl CandleCsvReader {
         std::str::from_utf8(raw).map_err(|_| self.row_error(format!("`{name}` is not UTF-8")))
     }
 
+    fn raw(&self, idx: usize, name: &'static str) -> Result<&[u8], DataError> {
+        self.record
+            .get(idx)
+            .ok_or_else(|| self.row_error(format!("missing `{name}` field")))
+    }
+
     fn parse_row(&mut self) -> Result<Candle, DataError> {
         let [ts, o, h, l, c, v] = self.layout.cols;
-        let text = self.field(ts, "timestamp")?;
-        let open_time = Timestamp::parse(text).map_err(|e| self.row_error(format!("timestamp: {e}")))?;
+        let open_time = Timestamp::parse_ascii(self.raw(ts, "timestamp")?)
+            .map_err(|e| self.row_error(format!("timestamp: {e}")))?;
         let price = |idx, name| -> Result<Price, DataError> {
-            Price::parse(self.field(idx, name)?).map_err(|e| self.row_error(format!("{name}: {e}")))
+            Price::parse_ascii(self.raw(idx, name)?).map_err(|e| self.row_error(format!("{name}: {e}")))
         };
         let (open, high, low, close) = (
             price(o, "open")?,
@@ -149,8 +155,8 @@ impl CandleCsvReader {
             price(l, "low")?,
             price(c, "close")?,
         );
-        let volume =
-            Quantity::parse(self.field(v, "volume")?).map_err(|e| self.row_error(format!("volume: {e}")))?;
+        let volume = Quantity::parse_ascii(self.raw(v, "volume")?)
+            .map_err(|e| self.row_error(format!("volume: {e}")))?;
         let symbol = match self.layout.symbol {
             Some(idx) => Symbol::new(self.field(idx, "symbol")?.trim()),
             None => self.symbol,

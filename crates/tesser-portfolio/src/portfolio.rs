@@ -69,6 +69,10 @@ impl Portfolio {
             .entry(fill.symbol)
             .or_insert_with(|| Position::flat(fill.symbol));
         let trip = position.apply(fill);
+        if position.net.is_zero() {
+            // Only open positions are kept, so marking equity stays cheap.
+            self.positions.remove(&fill.symbol);
+        }
         if let Some(t) = &trip {
             self.realized += t.net_pnl;
         }
@@ -171,6 +175,9 @@ impl Portfolio {
     /// Cash plus open positions at their marks.
     #[must_use]
     pub fn equity(&self) -> Cash {
+        if self.positions.is_empty() {
+            return self.cash;
+        }
         let held: Cash = self
             .positions
             .values()

@@ -7,7 +7,7 @@
 //! Averages are compared exactly (decimal sums), so ties are real ties.
 
 use serde::Deserialize;
-use tesser_core::{Candle, Decimal, Signal, Symbol, Target};
+use tesser_core::{decimal_to_f64, Candle, Decimal, Signal, Symbol, Target};
 
 use crate::indicators::DecimalSma;
 use crate::registry::{parse_params, ParamInfo, StrategyError, StrategyInfo};
@@ -135,8 +135,14 @@ impl Strategy for SmaCross {
         else {
             return;
         };
-        // fs/fp > ss/sp  <=>  fs*sp > ss*fp (periods are positive): exact.
-        let above = fs * Decimal::from(sp) > ss * Decimal::from(fp);
+        // Compared in f64 when the averages are clearly apart; near a tie,
+        // exactly: fs/fp > ss/sp <=> fs*sp > ss*fp (periods are positive).
+        let (fast, slow) = (decimal_to_f64(fs) / fp as f64, decimal_to_f64(ss) / sp as f64);
+        let above = if (fast - slow).abs() > 1e-9 * fast.abs().max(slow.abs()) {
+            fast > slow
+        } else {
+            fs * Decimal::from(sp) > ss * Decimal::from(fp)
+        };
         let prev = self.prev_above.replace(above);
         let Some(prev) = prev else { return };
         if self.seen < self.min_samples || above == prev {
