@@ -138,15 +138,13 @@ pub struct ValidateArgs {
 /// Arguments of `data resample`.
 #[derive(Debug, Args)]
 pub struct ResampleArgs {
-    /// Input candle CSV.
-    #[arg(long)]
-    pub input: PathBuf,
-    /// Output CSV.
-    #[arg(long)]
-    pub output: PathBuf,
     /// Target interval.
     #[arg(long)]
     pub interval: Interval,
+    /// Input candle file (CSV, or Parquet by its `.parquet` extension).
+    pub input: PathBuf,
+    /// Output file (CSV, or Parquet by its `.parquet` extension).
+    pub output: PathBuf,
     /// Source interval (default: detected).
     #[arg(long)]
     pub from: Option<Interval>,

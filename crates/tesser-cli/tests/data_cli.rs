@@ -165,9 +165,7 @@ fn validate_fails_on_bad_data_and_resample_aggregates() {
     let r = cli(&[
         "data",
         "resample",
-        "--input",
         src.to_str().unwrap(),
-        "--output",
         out.to_str().unwrap(),
         "--interval",
         "1h",
@@ -180,9 +178,7 @@ fn validate_fails_on_bad_data_and_resample_aggregates() {
     let r = cli(&[
         "data",
         "resample",
-        "--input",
         src.to_str().unwrap(),
-        "--output",
         out.to_str().unwrap(),
         "--interval",
         "1h",
@@ -190,6 +186,53 @@ fn validate_fails_on_bad_data_and_resample_aggregates() {
     ]);
     assert!(r.status.success());
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 4);
+
+    // Parquet in and out gives the same bars as CSV.
+    let pq = dir.path().join("m.parquet");
+    let hq = dir.path().join("h.parquet");
+    let back = dir.path().join("h2.csv");
+    for args in [
+        vec!["data", "convert", src.to_str().unwrap(), pq.to_str().unwrap()],
+        vec![
+            "data",
+            "resample",
+            "--interval",
+            "1h",
+            pq.to_str().unwrap(),
+            hq.to_str().unwrap(),
+        ],
+        vec!["data", "convert", hq.to_str().unwrap(), back.to_str().unwrap()],
+        vec![
+            "data",
+            "resample",
+            "--interval",
+            "1h",
+            src.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let r = cli(&args);
+        assert!(
+            r.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&r.stderr)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&back).unwrap(),
+        std::fs::read_to_string(&out).unwrap()
+    );
+    let r = cli(&[
+        "data",
+        "resample",
+        "--interval",
+        "1h",
+        "--keep-partial",
+        pq.to_str().unwrap(),
+        hq.to_str().unwrap(),
+    ]);
+    assert!(!r.status.success());
+    assert!(String::from_utf8_lossy(&r.stderr).contains("only CSV"));
 }
 
 #[test]

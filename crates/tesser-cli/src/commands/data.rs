@@ -9,7 +9,9 @@ use tesser_core::{Symbol, Timestamp};
 use tesser_data::download::{download, DownloadRequest};
 use tesser_data::resample::{resample, write_csv, PartialPolicy};
 use tesser_data::validate::{validate_csv, ValidateOptions};
-use tesser_data::{detect_interval, CandleCsvReader};
+use tesser_data::{
+    detect_interval, is_parquet, CandleCsvReader, CandleParquetReader, CandleParquetWriter, DataError,
+};
 
 use crate::cli::{DataCommand, DownloadArgs, ResampleArgs, ValidateArgs};
 use crate::config::AppConfig;
@@ -111,15 +113,37 @@ fn run_resample(a: &ResampleArgs) -> anyhow::Result<()> {
             from
         );
     }
-    let reader = CandleCsvReader::open(&a.input, Symbol::new("X"), from)?;
-    let candles = reader.collect::<Result<Vec<_>, _>>()?;
     let policy = if a.keep_partial {
         PartialPolicy::Mark
     } else {
         PartialPolicy::Drop
     };
+    let to_parquet = is_parquet(&a.output);
+    if to_parquet && policy == PartialPolicy::Mark {
+        bail!("--keep-partial marks bars in a `partial` column, which only CSV output has");
+    }
+    // Streamed: only the (fewer) output bars are held in memory.
+    let symbol = Symbol::new("X");
+    let source: Box<dyn Iterator<Item = Result<tesser_core::Candle, DataError>>> = if is_parquet(&a.input) {
+        Box::new(CandleParquetReader::open(&a.input, symbol, from)?)
+    } else {
+        Box::new(CandleCsvReader::open(&a.input, symbol, from)?)
+    };
+    let mut failure = None;
+    let candles = source.map_while(|c| c.map_err(|e| failure = Some(e)).ok());
     let bars = resample(candles, from, a.interval, policy);
-    write_csv(&a.output, &bars, policy)?;
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    if to_parquet {
+        let mut w = CandleParquetWriter::create(&a.output, false)?;
+        for b in &bars {
+            w.write(&b.candle)?;
+        }
+        w.finish()?;
+    } else {
+        write_csv(&a.output, &bars, policy)?;
+    }
     let partial = bars.iter().filter(|b| b.partial).count();
     println!(
         "wrote {} {} bars to {} ({partial} partial)",
