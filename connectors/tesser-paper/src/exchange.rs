@@ -2,8 +2,8 @@
 //! bookkeeping every fill shares (fees, venue-side positions, volume caps).
 
 use tesser_core::{
-    BookUpdate, Candle, Cash, ClientOrderId, Command, Decimal, Event, Fill, OrderBook, OrderRequest,
-    OrderStatus, OrderUpdate, Price, Quantity, Side, SymbolMap, TimeInForce, Timestamp,
+    BookUpdate, Candle, Cash, ClientOrderId, Command, Decimal, Event, Fill, Interval, OrderBook,
+    OrderRequest, OrderStatus, OrderUpdate, Price, Quantity, Side, SymbolMap, TimeInForce, Timestamp, Trade,
 };
 
 use crate::config::{FillModel, PaperConfig, Role};
@@ -33,6 +33,8 @@ pub struct PaperExchange {
     pub(crate) bar_used: SymbolMap<Decimal>,
     positions: SymbolMap<Decimal>,
     pub(crate) books: SymbolMap<OrderBook>,
+    /// Symbols whose current "bar" is the last trade print (zero length).
+    tick_driven: SymbolMap<bool>,
     liquidations: u64,
 }
 
@@ -52,6 +54,7 @@ impl PaperExchange {
             bar_used: SymbolMap::default(),
             positions: SymbolMap::default(),
             books: SymbolMap::default(),
+            tick_driven: SymbolMap::default(),
             liquidations: 0,
         }
     }
@@ -77,8 +80,38 @@ impl PaperExchange {
             self.bar_used.insert(candle.symbol, Decimal::ZERO);
         }
         self.current.insert(candle.symbol, *candle);
+        self.tick_driven.insert(candle.symbol, false);
         self.work_resting(candle.symbol, candle.open_time, out, |x, r, out| {
             x.bar_match(r, candle, out)
+        });
+    }
+
+    /// Works resting orders of the print's symbol against it, as a bar whose
+    /// open, high, low and close are the print's price and whose volume is its
+    /// size (so the volume cap applies per print). Symbols with an order book
+    /// are worked against the book instead; their prints only pass by.
+    pub fn on_trade(&mut self, trade: &Trade, out: &mut Vec<Event>) {
+        if self.books.contains_key(&trade.symbol) {
+            return;
+        }
+        let p = trade.price;
+        let print = Candle {
+            symbol: trade.symbol,
+            interval: Interval::M1,
+            open_time: trade.ts,
+            open: p,
+            high: p,
+            low: p,
+            close: p,
+            volume: trade.qty,
+        };
+        if self.config.max_volume_fraction.is_some() {
+            self.bar_used.insert(trade.symbol, Decimal::ZERO);
+        }
+        self.current.insert(trade.symbol, print);
+        self.tick_driven.insert(trade.symbol, true);
+        self.work_resting(trade.symbol, trade.ts, out, |x, r, out| {
+            x.bar_match(r, &print, out)
         });
     }
 
@@ -140,8 +173,9 @@ impl PaperExchange {
             return;
         }
         // A decision on a candle is made at the close of the current bar.
+        let ticks = self.tick_driven.get(&request.symbol).copied().unwrap_or(false);
         let decided = match (has_book, bar) {
-            (false, Some(b)) => b.open_time.plus_millis(b.interval.millis()),
+            (false, Some(b)) if !ticks => b.open_time.plus_millis(b.interval.millis()),
             _ => request.created,
         };
         let latency = i64::try_from(self.config.latency_ms).unwrap_or(i64::MAX);

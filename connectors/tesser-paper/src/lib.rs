@@ -39,6 +39,14 @@
 //! rests with the remainder; a market order larger than the book is
 //! cancelled for the rest. Stops trigger when the touch crosses the trigger.
 //!
+//! # Fill rules (public trades)
+//!
+//! A symbol replayed from trade prints (and without a book) treats each print
+//! as a zero-length bar: open, high, low and close at the print's price, volume
+//! its size. Resting orders meet each print by the candle rules above (so a
+//! market order fills at the next print's price, a limit when a print reaches
+//! it), and a decision is active from its own time, not a bar's close.
+//!
 //! # Fees, volume and order options
 //!
 //! Every fill pays `rate x qty x fill price`: the taker rate (`fee_bps`) for

@@ -13,7 +13,7 @@ mod csv_out;
 mod perp;
 mod report;
 
-use tesser_core::{BookUpdate, Candle, Cash, Command, Event, Fill, Timestamp};
+use tesser_core::{BookUpdate, Candle, Cash, Command, Event, Fill, Timestamp, Trade};
 use tesser_data::DataError;
 use tesser_engine::{Engine, EngineConfig, Notice};
 use tesser_paper::{PaperConfig, PaperExchange};
@@ -145,8 +145,10 @@ impl Loop<'_> {
         self.pump()
     }
 
-    fn other(&mut self, event: &Event) -> std::io::Result<()> {
-        self.engine.handle(event, &mut self.commands);
+    fn trade(&mut self, trade: &Trade) -> std::io::Result<()> {
+        self.paper.on_trade(trade, &mut self.events);
+        self.pump()?;
+        self.engine.handle(&Event::Trade(*trade), &mut self.commands);
         self.pump()
     }
 
@@ -207,7 +209,7 @@ pub fn run_events(
         match &event {
             Event::Candle(candle) => lp.bar(candle)?,
             Event::Book(update) => lp.book(update)?,
-            Event::Trade(_) => lp.other(&event)?,
+            Event::Trade(trade) => lp.trade(trade)?,
             Event::Fill(_) | Event::OrderUpdate(_) => continue,
         }
         pending = Some(ts);

@@ -217,6 +217,10 @@ pub struct BacktestRunArgs {
     /// a side) of the strategy's first symbol; uses --seed.
     #[arg(long, value_name = "N")]
     pub synthetic_book: Option<usize>,
+    /// Public-trade replay: Bybit v5 `publicTrade` frames, one JSON object per
+    /// line, optionally `SYMBOL=FILE`; repeatable, merged with the rest by time.
+    #[arg(long = "trades", value_name = "[SYMBOL=]FILE")]
+    pub trades: Vec<String>,
     /// Number of synthetic candles (without --data).
     #[arg(long)]
     pub candles: Option<usize>,

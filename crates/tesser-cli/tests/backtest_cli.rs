@@ -342,3 +342,57 @@ fn perpetual_mode_charges_funding_and_checks_margin() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert!(summary["rejected_orders"].as_u64().unwrap() > 0, "{summary}");
 }
+
+#[test]
+fn trade_replay_reads_bybit_public_trade_jsonl() {
+    let tmp = tempfile::tempdir().unwrap();
+    let frame = |t: i64, p: &str| {
+        format!(
+            r#"{{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":{t},"data":[{{"T":{t},"s":"BTCUSDT","S":"Buy","v":"0.01","p":"{p}","L":"PlusTick","i":"x","BT":false}}]}}"#
+        )
+    };
+    let text = [
+        frame(1_700_000_000_000, "100"),
+        frame(1_700_000_001_000, "101"),
+        frame(1_700_000_002_000, "99"),
+    ]
+    .join("\n");
+    let good = write(tmp.path(), "trades.jsonl", &(text + "\n"));
+    let cfg = write(tmp.path(), "s.toml", SMA);
+    let out = tmp.path().join("o");
+    let spec = format!("BTCUSD={good}");
+    let o = cli(&[
+        "backtest",
+        "run",
+        "--strategy-config",
+        &cfg,
+        "--trades",
+        &spec,
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let equity = std::fs::read_to_string(out.join("equity.csv")).unwrap();
+    assert_eq!(
+        equity.lines().count(),
+        1 + 3,
+        "one equity row per print time:\n{equity}"
+    );
+    let bad = write(
+        tmp.path(),
+        "bad.jsonl",
+        &format!("{}\n{{\"topic\":1}}\n", frame(1_700_000_000_000, "100")),
+    );
+    let o = cli(&[
+        "backtest",
+        "run",
+        "--strategy-config",
+        &cfg,
+        "--trades",
+        &bad,
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("bad.jsonl:2"), "{}", stderr(&o));
+}

@@ -12,6 +12,7 @@ mod orderbook;
 mod parquet;
 pub mod resample;
 mod synthetic;
+mod trades;
 pub mod validate;
 
 pub use crate::parquet::{is_parquet, CandleParquetReader, CandleParquetWriter, BATCH, ROWS_PER_GROUP};
@@ -22,6 +23,7 @@ pub use funding::FundingRates;
 pub use merge::MergedCandles;
 pub use orderbook::{BookJsonlReader, SyntheticBook};
 pub use synthetic::SyntheticCandles;
+pub use trades::TradeJsonlReader;
 
 #[cfg(test)]
 mod ops_tests;

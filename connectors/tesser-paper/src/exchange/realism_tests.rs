@@ -185,3 +185,46 @@ fn volume_cap_splits_fills_across_bars() {
         ]
     );
 }
+
+fn print(ms: i64, price: &str, qty: &str) -> tesser_core::Trade {
+    tesser_core::Trade {
+        symbol: Symbol::new("X"),
+        ts: Timestamp::from_millis(ms),
+        price: p(price),
+        qty: q(qty),
+        taker_side: Side::Buy,
+    }
+}
+
+#[test]
+fn trade_prints_fill_orders_without_bar_delay() {
+    let mut x = PaperExchange::new(PaperConfig::default());
+    let mut ev = Vec::new();
+    x.on_trade(&print(1_000, "100", "1"), &mut ev);
+    let mut buy = order(1, Side::Buy, "1", OrderKind::Market);
+    buy.created = Timestamp::from_millis(1_000);
+    x.execute(&Command::Submit(buy), &mut ev);
+    let mut limit = order(
+        2,
+        Side::Sell,
+        "1",
+        OrderKind::Limit {
+            price: p("105"),
+            post_only: false,
+        },
+    );
+    limit.created = Timestamp::from_millis(1_000);
+    x.execute(&Command::Submit(limit), &mut ev);
+    // The next print fills the market order at its price, 2 ms later; the
+    // sell limit waits for a print at or above 105.
+    x.on_trade(&print(1_002, "101", "3"), &mut ev);
+    x.on_trade(&print(1_005, "106", "3"), &mut ev);
+    let got: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match e {
+            Event::Fill(f) => Some((f.order_id.0, f.price.to_string(), f.ts.as_millis())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, vec![(1, "101".into(), 1_002), (2, "106".into(), 1_005)]);
+}

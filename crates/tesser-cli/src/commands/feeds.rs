@@ -10,7 +10,7 @@ use tesser_backtester::PerpConfig;
 use tesser_core::Decimal;
 use tesser_core::{Event, Symbol, Timestamp};
 use tesser_data::FundingRates;
-use tesser_data::{BookJsonlReader, DataError, MergedEvents, SyntheticBook};
+use tesser_data::{BookJsonlReader, DataError, MergedEvents, SyntheticBook, TradeJsonlReader};
 
 use crate::cli::BacktestRunArgs;
 
@@ -30,12 +30,12 @@ pub(crate) fn split_spec(spec: &str) -> (Option<Symbol>, PathBuf) {
     }
 }
 
-/// True when the run replays order books.
+/// True when the run replays order books or trades (event-driven, not bars).
 pub(crate) fn has_books(args: &BacktestRunArgs) -> bool {
-    !args.book.is_empty() || args.synthetic_book.is_some()
+    !args.book.is_empty() || args.synthetic_book.is_some() || !args.trades.is_empty()
 }
 
-/// Order-book streams requested by `args`, each named by its source.
+/// Order-book and trade streams requested by `args`, each named by its source.
 pub(crate) fn book_streams(
     args: &BacktestRunArgs,
     symbols: &[Symbol],
@@ -53,6 +53,18 @@ pub(crate) fn book_streams(
         let symbol = symbol.or_else(|| symbols.first().copied());
         let reader = BookJsonlReader::open(Path::new(&path), symbol)?;
         streams.push((path, Box::new(reader.map(|u| u.map(Event::Book)))));
+    }
+    for spec in &args.trades {
+        let (symbol, path) = split_spec(spec);
+        if symbol.is_none() && symbols.len() > 1 {
+            bail!(
+                "--trades {spec}: the strategy trades {} symbols; write SYMBOL=FILE",
+                symbols.len()
+            );
+        }
+        let symbol = symbol.or_else(|| symbols.first().copied());
+        let reader = TradeJsonlReader::open(Path::new(&path), symbol)?;
+        streams.push((path, Box::new(reader.map(|t| t.map(Event::Trade)))));
     }
     if let Some(count) = args.synthetic_book {
         let Some(symbol) = symbols.first().copied() else {
