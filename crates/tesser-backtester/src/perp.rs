@@ -9,13 +9,14 @@
 //!   else the constant rate, else nothing.
 //! - **Initial margin**: an order that increases exposure is rejected by the
 //!   venue when `Σ |position + working orders| x mark / leverage` over all
-//!   symbols would exceed equity.
+//!   symbols (each at its own leverage) would exceed equity.
 //! - **Liquidation**: when a bar's adverse extreme (low for a long, high for a
 //!   short) takes equity below `Σ |position| x price x maintenance_margin_rate`,
 //!   the position is closed at that extreme as a taker fill.
 //!
 //! Spot mode (no [`PerpConfig`]) keeps none of these rules.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tesser_core::{
@@ -30,6 +31,8 @@ use tesser_paper::PaperExchange;
 pub struct PerpConfig {
     /// Largest leverage: initial margin is notional / leverage.
     pub leverage: Decimal,
+    /// Per-symbol leverage overriding `leverage`.
+    pub leverage_by_symbol: HashMap<Symbol, Decimal>,
     /// Maintenance margin as a fraction of notional.
     pub maintenance_margin_rate: Decimal,
     /// Constant funding rate per interval, used where the series has none.
@@ -46,6 +49,7 @@ impl PerpConfig {
     pub fn new(leverage: Decimal) -> Self {
         Self {
             leverage,
+            leverage_by_symbol: HashMap::new(),
             maintenance_margin_rate: Decimal::new(5, 3),
             funding_rate: None,
             funding_rates: None,
@@ -117,11 +121,20 @@ impl PerpVenue {
         symbols.extend(engine.orders().working().map(|o| o.symbol));
         symbols.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         symbols.dedup();
-        let notional: Decimal = symbols
+        let leverage = |s: Symbol| {
+            self.cfg
+                .leverage_by_symbol
+                .get(&s)
+                .copied()
+                .unwrap_or(self.cfg.leverage)
+        };
+        let required: Decimal = symbols
             .iter()
-            .map(|s| exposure(*s).abs() * p.mark_of(*s).map_or(Decimal::ZERO, Price::get))
+            .map(|s| {
+                let notional = exposure(*s).abs() * p.mark_of(*s).map_or(Decimal::ZERO, Price::get);
+                notional / leverage(*s).max(Decimal::ONE)
+            })
             .sum();
-        let required = notional / self.cfg.leverage.max(Decimal::ONE);
         let equity = p.equity().get();
         (required > equity).then(|| {
             Event::OrderUpdate(OrderUpdate {
@@ -130,9 +143,10 @@ impl PerpVenue {
                 status: OrderStatus::Rejected,
                 ts: order.created,
                 reason: Some(format!(
-                    "insufficient margin: {} needed at {}x leverage, equity {}",
+                    "insufficient margin: {} needed at {}x leverage on {}, equity {}",
                     required.round_dp(2),
-                    self.cfg.leverage,
+                    leverage(order.symbol),
+                    order.symbol,
                     equity.round_dp(2)
                 )),
             })

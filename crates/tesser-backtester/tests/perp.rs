@@ -129,7 +129,20 @@ fn orders_beyond_initial_margin_are_rejected() {
     let report = run(
         strategy(),
         bars(&[100; 3]).into_iter(),
-        &config(15, perp),
+        &config(15, perp.clone()),
+        &mut NullRecorder,
+    )
+    .unwrap();
+    assert_eq!(report.fills, 1);
+    // The symbol's own leverage (5x) overrides the run's 2x: 30 x 100 / 5 = 600 <= 1000.
+    let mut per_symbol = perp;
+    per_symbol
+        .leverage_by_symbol
+        .insert(Symbol::new("P"), Decimal::from(5));
+    let report = run(
+        strategy(),
+        bars(&[100; 3]).into_iter(),
+        &config(30, per_symbol),
         &mut NullRecorder,
     )
     .unwrap();

@@ -99,6 +99,10 @@ pub struct InstrumentSection {
     /// Smallest order notional (optional).
     #[serde(default, deserialize_with = "lenient_opt_decimal")]
     pub min_notional: Option<Decimal>,
+    /// Largest leverage for this symbol in perpetual mode (optional; default
+    /// the run's `--leverage`).
+    #[serde(default, deserialize_with = "lenient_opt_decimal")]
+    pub max_leverage: Option<Decimal>,
 }
 
 /// `[backtest]`.

@@ -121,7 +121,7 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         },
         // Book replays annualise by the observed spacing of equity rows.
         bars_per_year: if books { 0.0 } else { interval.bars_per_year() },
-        perp: crate::commands::feeds::perp_config(args, &symbols)?,
+        perp: crate::commands::feeds::perp_config(args, &symbols, &cfg)?,
     };
     let out_dir = args
         .output_dir

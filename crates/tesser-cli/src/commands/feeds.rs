@@ -96,7 +96,11 @@ pub(crate) fn merge(candles: Option<EventFeed>, books: Vec<(PathBuf, EventFeed)>
 }
 
 /// Perpetual-futures rules when `--leverage` (or a funding flag) is given.
-pub(crate) fn perp_config(args: &BacktestRunArgs, symbols: &[Symbol]) -> anyhow::Result<Option<PerpConfig>> {
+pub(crate) fn perp_config(
+    args: &BacktestRunArgs,
+    symbols: &[Symbol],
+    cfg: &crate::config::AppConfig,
+) -> anyhow::Result<Option<PerpConfig>> {
     if args.leverage.is_none() && args.funding_rate.is_none() && args.funding.is_none() {
         return Ok(None);
     }
@@ -110,12 +114,20 @@ pub(crate) fn perp_config(args: &BacktestRunArgs, symbols: &[Symbol]) -> anyhow:
             args.maintenance_margin
         );
     }
-    let mut cfg = PerpConfig::new(leverage);
-    cfg.maintenance_margin_rate = args.maintenance_margin;
-    cfg.funding_rate = args.funding_rate;
+    let mut perp = PerpConfig::new(leverage);
+    perp.maintenance_margin_rate = args.maintenance_margin;
+    perp.funding_rate = args.funding_rate;
+    for (name, spec) in &cfg.instruments {
+        if let Some(l) = spec.max_leverage {
+            if l < Decimal::ONE {
+                bail!("[instruments.{name}] max_leverage must be at least 1, got {l}");
+            }
+            perp.leverage_by_symbol.insert(Symbol::new(name), l);
+        }
+    }
     if let Some(path) = &args.funding {
         let default = symbols.first().copied().unwrap_or_else(|| Symbol::new(""));
-        cfg.funding_rates = Some(Arc::new(FundingRates::read_csv(path, default)?));
+        perp.funding_rates = Some(Arc::new(FundingRates::read_csv(path, default)?));
     }
-    Ok(Some(cfg))
+    Ok(Some(perp))
 }
