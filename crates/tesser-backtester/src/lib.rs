@@ -13,7 +13,7 @@ mod csv_out;
 mod perp;
 mod report;
 
-use tesser_core::{BookUpdate, Candle, Cash, Command, Event, Fill, Timestamp, Trade};
+use tesser_core::{BookUpdate, Candle, Cash, Command, Event, Fill, OrderStatus, Timestamp, Trade};
 use tesser_data::DataError;
 use tesser_engine::{Engine, EngineConfig, Notice};
 use tesser_paper::{PaperConfig, PaperExchange};
@@ -91,8 +91,10 @@ struct Loop<'r> {
     recorder: &'r mut dyn Recorder,
     events: Vec<Event>,
     commands: Vec<Command>,
+    spare_events: Vec<Event>,
+    spare_commands: Vec<Command>,
     fills: u64,
-    notices: Vec<Notice>,
+    rejected: u64,
     perp: Option<perp::PerpVenue>,
 }
 
@@ -101,14 +103,17 @@ impl Loop<'_> {
     /// exchange until both are quiet.
     fn pump(&mut self) -> std::io::Result<()> {
         while !self.events.is_empty() || !self.commands.is_empty() {
-            for event in std::mem::take(&mut self.events) {
+            // Swap buffers instead of allocating: the hot loop stays allocation-free.
+            std::mem::swap(&mut self.events, &mut self.spare_events);
+            for event in self.spare_events.drain(..) {
                 if let Event::Fill(fill) = &event {
                     self.fills += 1;
                     self.recorder.fill(fill)?;
                 }
                 self.engine.handle(&event, &mut self.commands);
             }
-            for command in std::mem::take(&mut self.commands) {
+            std::mem::swap(&mut self.commands, &mut self.spare_commands);
+            for command in self.spare_commands.drain(..) {
                 if let (Command::Submit(order), Some(perp)) = (&command, &self.perp) {
                     if let Some(rejection) = perp.check_margin(order, &self.engine) {
                         self.events.push(rejection);
@@ -118,11 +123,20 @@ impl Loop<'_> {
                 self.paper.execute(&command, &mut self.events);
             }
         }
-        for trip in self.engine.drain_round_trips() {
-            self.stats.on_trip(&trip);
-            self.recorder.round_trip(&trip)?;
+        if self.engine.has_output() {
+            for trip in self.engine.drain_round_trips() {
+                self.stats.on_trip(&trip);
+                self.recorder.round_trip(&trip)?;
+            }
+            for notice in self.engine.drain_notices() {
+                let refused = match &notice {
+                    Notice::RiskRejected { .. } => true,
+                    Notice::OrderEnded(update) => update.status == OrderStatus::Rejected,
+                    Notice::Book(_) | Notice::KillSwitch { .. } => false,
+                };
+                self.rejected += u64::from(refused);
+            }
         }
-        self.notices.extend(self.engine.drain_notices());
         Ok(())
     }
 
@@ -192,8 +206,10 @@ pub fn run_events(
         recorder,
         events: Vec::with_capacity(16),
         commands: Vec::with_capacity(16),
+        spare_events: Vec::with_capacity(16),
+        spare_commands: Vec::with_capacity(16),
         fills: 0,
-        notices: Vec::new(),
+        rejected: 0,
         perp: config.perp.clone().map(perp::PerpVenue::new),
     };
     let mut pending: Option<Timestamp> = None;
@@ -221,7 +237,7 @@ pub fn run_events(
         .perp
         .as_ref()
         .map_or((Cash::ZERO, 0), |p| (p.funding_paid, p.liquidations));
-    let mut report = BacktestReport::new(&lp.engine, &lp.stats, config, lp.fills, lp.notices);
+    let mut report = BacktestReport::new(&lp.engine, &lp.stats, config, lp.fills, lp.rejected);
     report.funding_paid = funding;
     report.liquidations = liquidations;
     Ok(report)

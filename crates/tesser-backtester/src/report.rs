@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use tesser_core::{Cash, Decimal};
-use tesser_engine::{Engine, Notice};
+use tesser_engine::Engine;
 use tesser_portfolio::{EquityStats, PerformanceSummary, Position};
 
 use crate::BacktestConfig;
@@ -45,7 +45,7 @@ impl BacktestReport {
         stats: &EquityStats,
         config: &BacktestConfig,
         fills: u64,
-        notices: Vec<Notice>,
+        rejected: u64,
     ) -> Self {
         let p = engine.portfolio();
         let initial = p.initial();
@@ -58,10 +58,6 @@ impl BacktestReport {
                 .parse()
                 .unwrap_or(f64::NAN)
         };
-        let rejected = notices
-            .iter()
-            .filter(|n| matches!(n, Notice::RiskRejected { .. } | Notice::OrderEnded(_)))
-            .count() as u64;
         let bars_per_year = if config.bars_per_year > 0.0 {
             config.bars_per_year
         } else {

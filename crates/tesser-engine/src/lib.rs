@@ -248,6 +248,12 @@ impl Engine {
         self.strategy.as_ref()
     }
 
+    /// True when round trips or notices wait to be drained.
+    #[must_use]
+    pub fn has_output(&self) -> bool {
+        !self.trips.is_empty() || !self.notices.is_empty()
+    }
+
     /// Round trips closed since the last call.
     pub fn drain_round_trips(&mut self) -> std::vec::Drain<'_, RoundTrip> {
         self.trips.drain(..)

@@ -4,10 +4,11 @@
 //! both averages defined at `t` and `t-1`, and no decision is taken before
 //! `min_samples` candles were seen. Long-only: go long on a cross up, go flat
 //! on a cross down. With `allow_short`, a cross down reverses into a short.
-//! Averages are compared exactly (decimal sums), so ties are real ties.
+//! Averages are compared exactly (integer sums at a common decimal scale), so
+//! ties are real ties.
 
 use serde::Deserialize;
-use tesser_core::{decimal_to_f64, Candle, Decimal, Signal, Symbol, Target};
+use tesser_core::{Candle, Decimal, Signal, Symbol, Target};
 
 use crate::indicators::DecimalSma;
 use crate::registry::{parse_params, ParamInfo, StrategyError, StrategyInfo};
@@ -131,17 +132,9 @@ impl Strategy for SmaCross {
         let close = candle.close.get();
         self.fast.update(close);
         self.slow.update(close);
-        let (Some((fs, fp)), Some((ss, sp))) = (self.fast.sum_and_period(), self.slow.sum_and_period())
-        else {
+        // Exact comparison of the two averages (integer sums at a common scale).
+        let Some(above) = self.fast.is_above(&self.slow) else {
             return;
-        };
-        // Compared in f64 when the averages are clearly apart; near a tie,
-        // exactly: fs/fp > ss/sp <=> fs*sp > ss*fp (periods are positive).
-        let (fast, slow) = (decimal_to_f64(fs) / fp as f64, decimal_to_f64(ss) / sp as f64);
-        let above = if (fast - slow).abs() > 1e-9 * fast.abs().max(slow.abs()) {
-            fast > slow
-        } else {
-            fs * Decimal::from(sp) > ss * Decimal::from(fp)
         };
         let prev = self.prev_above.replace(above);
         let Some(prev) = prev else { return };
