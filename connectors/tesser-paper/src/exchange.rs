@@ -79,8 +79,8 @@ impl PaperExchange {
         if self.config.max_volume_fraction.is_some() {
             self.bar_used.insert(candle.symbol, Decimal::ZERO);
         }
-        self.current.insert(candle.symbol, *candle);
-        self.tick_driven.insert(candle.symbol, false);
+        set(&mut self.current, candle.symbol, *candle);
+        set(&mut self.tick_driven, candle.symbol, false);
         self.work_resting(candle.symbol, candle.open_time, out, |x, r, out| {
             x.bar_match(r, candle, out)
         });
@@ -108,8 +108,8 @@ impl PaperExchange {
         if self.config.max_volume_fraction.is_some() {
             self.bar_used.insert(trade.symbol, Decimal::ZERO);
         }
-        self.current.insert(trade.symbol, print);
-        self.tick_driven.insert(trade.symbol, true);
+        set(&mut self.current, trade.symbol, print);
+        set(&mut self.tick_driven, trade.symbol, true);
         self.work_resting(trade.symbol, trade.ts, out, |x, r, out| {
             x.bar_match(r, &print, out)
         });
@@ -358,5 +358,16 @@ impl PaperExchange {
 
 #[cfg(test)]
 mod realism_tests;
+/// Overwrites `map[key]` in place when present (a lookup, cheaper than
+/// `insert`'s replace on this per-bar path), inserts otherwise.
+fn set<V>(map: &mut SymbolMap<V>, key: tesser_core::Symbol, value: V) {
+    match map.get_mut(&key) {
+        Some(slot) => *slot = value,
+        None => {
+            map.insert(key, value);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

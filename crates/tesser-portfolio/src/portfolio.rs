@@ -105,7 +105,12 @@ impl Portfolio {
 
     /// Records the latest price of `symbol` for marking.
     pub fn mark(&mut self, symbol: Symbol, price: Price) {
-        self.marks.insert(symbol, price);
+        match self.marks.get_mut(&symbol) {
+            Some(mark) => *mark = price,
+            None => {
+                self.marks.insert(symbol, price);
+            }
+        }
     }
 
     /// The last mark of `symbol`.
