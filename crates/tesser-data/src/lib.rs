@@ -10,6 +10,7 @@ mod funding;
 mod merge;
 mod orderbook;
 mod parquet;
+mod prefetch;
 pub mod resample;
 mod synthetic;
 mod trades;
@@ -22,6 +23,7 @@ pub use events::MergedEvents;
 pub use funding::FundingRates;
 pub use merge::MergedCandles;
 pub use orderbook::{BookJsonlReader, SyntheticBook};
+pub use prefetch::Prefetch;
 pub use synthetic::SyntheticCandles;
 pub use trades::TradeJsonlReader;
 
