@@ -6,25 +6,10 @@
     reason = "test code panics on failure"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tesser-cli"))
-        .args(args)
-        .current_dir(repo())
-        .env_remove("TESSER_BACKTEST__FEE_BPS")
-        .output()
-        .expect("run tesser-cli")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{cli, stderr};
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -249,7 +234,7 @@ fn env_variables_override_config() {
     let tmp = tempfile::tempdir().unwrap();
     let good = write(tmp.path(), "good.toml", SMA);
     let out = tmp.path().join("o");
-    let o = Command::new(env!("CARGO_BIN_EXE_tesser-cli"))
+    let o = common::command()
         .args([
             "backtest",
             "run",
@@ -260,7 +245,6 @@ fn env_variables_override_config() {
             "--output-dir",
             out.to_str().unwrap(),
         ])
-        .current_dir(repo())
         .env("TESSER_BACKTEST__FEE_BPS", "10")
         .env("TESSER_BACKTEST__INITIAL_EQUITY", "1000000")
         .output()

@@ -13,23 +13,14 @@
 )]
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Output, Stdio};
 
 use tesser_core::{Interval, Timestamp};
 use tesser_mock_bybit::{Bars, MockBybit, MockConfig, MockData};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tesser-cli"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("run tesser-cli")
-}
+mod common;
+use common::cli;
 
 fn write_csv(path: &Path, bars: &Bars) {
     let mut text = String::from("timestamp,open,high,low,close,volume\n");
@@ -237,9 +228,8 @@ fn validate_fails_on_bad_data_and_resample_aggregates() {
 
 #[test]
 fn mock_exchange_prints_loopback_urls() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tesser-cli"))
+    let mut child = common::command()
         .args(["mock-exchange", "--port", "0", "--tick-ms", "0"])
-        .current_dir(repo())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

@@ -11,12 +11,8 @@
     reason = "test code panics on failure"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::command;
 
 const BTC: &str = "BTCUSD=data/samples/btcusd_bitstamp_1d.csv";
 const ETH: &str = "ETHUSD=data/samples/ethusd_bitstamp_1d.csv";
@@ -85,12 +81,7 @@ fn sample_strategies_reproduce_their_golden_runs() {
             "--output-dir",
             out,
         ]);
-        let o = Command::new(env!("CARGO_BIN_EXE_tesser-cli"))
-            .args(&args)
-            .current_dir(repo())
-            .env_remove("TESSER_BACKTEST__FEE_BPS")
-            .output()
-            .unwrap();
+        let o = command().args(&args).output().unwrap();
         assert!(
             o.status.success(),
             "{}: {}",

@@ -6,21 +6,15 @@
     reason = "test code panics on failure"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
+/// Runs the CLI and requires success.
 fn cli(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_tesser-cli"))
-        .args(args)
-        .current_dir(repo())
-        .env_remove("TESSER_BACKTEST__FEE_BPS")
-        .output()
-        .expect("run tesser-cli");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = common::cli(args);
+    assert!(out.status.success(), "{}", common::stderr(&out));
     out
 }
 

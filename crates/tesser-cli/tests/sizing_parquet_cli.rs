@@ -7,23 +7,13 @@
     reason = "test code panics on failure"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use tesser_core::Decimal;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tesser-cli"))
-        .args(args)
-        .current_dir(repo())
-        .env_remove("TESSER_BACKTEST__FEE_BPS")
-        .output()
-        .expect("run tesser-cli")
-}
+mod common;
+use common::{cli, repo};
 
 fn ok(o: &Output) -> String {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -6,12 +6,8 @@
     reason = "test code panics on failure"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::{command, repo};
 
 const BTC: &str = "BTCUSD=data/samples/btcusd_bitstamp_1d.csv";
 const ETH: &str = "ETHUSD=data/samples/ethusd_bitstamp_1d.csv";
@@ -42,12 +38,7 @@ fn backtest_with(config: &str, extra: &[&str]) -> (bool, String, String, Option<
         tmp.path().to_string_lossy().into_owned(),
     ];
     args.extend(extra.iter().map(|a| (*a).to_owned()));
-    let o = Command::new(env!("CARGO_BIN_EXE_tesser-cli"))
-        .args(&args)
-        .current_dir(repo())
-        .env_remove("TESSER_BACKTEST__FEE_BPS")
-        .output()
-        .expect("run tesser-cli");
+    let o = command().args(&args).output().expect("run tesser-cli");
     let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
     let trades = stdout
         .lines()
