@@ -41,6 +41,23 @@ pub(crate) fn run_candles(strategy: &mut dyn Strategy, candles: &[Candle]) -> Ve
     got
 }
 
+/// Feeds flat daily candles of symbol `T` with these closes; returns
+/// `(bar index, target)` of every signal.
+pub(crate) fn close_targets(
+    strategy: &mut dyn Strategy,
+    closes: &[f64],
+) -> Vec<(usize, tesser_core::Target)> {
+    let candles: Vec<_> = closes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| flat_candle("T", i, *c))
+        .collect();
+    run_candles(strategy, &candles)
+        .into_iter()
+        .map(|(i, sig)| (i, sig.target))
+        .collect()
+}
+
 /// Builds a strategy through the registry from TOML `[params]` text.
 pub(crate) fn build(name: &str, params: &str) -> Result<Box<dyn Strategy>, String> {
     let table: toml::Table = toml::from_str(params).map_err(|e| e.to_string())?;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::test_util::{assert_build_error, build, flat_candle, run_candles};
+use crate::test_util::{assert_build_error, build, close_targets};
 
 fn cfg(period: usize, mult: f64, short: bool, stop: Option<f64>) -> BollingerBreakoutConfig {
     BollingerBreakoutConfig {
@@ -14,15 +14,7 @@ fn cfg(period: usize, mult: f64, short: bool, stop: Option<f64>) -> BollingerBre
 
 fn targets(cfg: BollingerBreakoutConfig, closes: &[f64]) -> Vec<(usize, Target)> {
     let mut s = BollingerBreakout::new(cfg).unwrap();
-    let candles: Vec<_> = closes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| flat_candle("T", i, *c))
-        .collect();
-    run_candles(&mut s, &candles)
-        .into_iter()
-        .map(|(i, sig)| (i, sig.target))
-        .collect()
+    close_targets(&mut s, closes)
 }
 
 #[test]

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::test_util::{flat_candle, run_candles};
+use crate::test_util::close_targets;
 
 /// A fresh folder under the system temp dir for one test.
 fn folder(test: &str) -> PathBuf {
@@ -20,15 +20,7 @@ fn build_from(test: &str, artifact: &str, params: &str) -> Result<Box<dyn Strate
 const PARAMS: &str = "symbol = 'T'\nmodel = 'models/m.toml'";
 
 fn targets(s: &mut dyn Strategy, closes: &[f64]) -> Vec<(usize, Target)> {
-    let candles: Vec<_> = closes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| flat_candle("T", i, *c))
-        .collect();
-    run_candles(s, &candles)
-        .into_iter()
-        .map(|(i, sig)| (i, sig.target))
-        .collect()
+    close_targets(s, closes)
 }
 
 const LOGISTIC: &str = r#"

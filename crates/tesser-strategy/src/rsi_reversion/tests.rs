@@ -1,5 +1,5 @@
 use super::*;
-use crate::test_util::{assert_build_error, build, flat_candle, run_candles};
+use crate::test_util::{assert_build_error, build, close_targets, flat_candle, run_candles};
 
 fn cfg(short: bool) -> RsiReversionConfig {
     RsiReversionConfig {
@@ -15,15 +15,7 @@ fn cfg(short: bool) -> RsiReversionConfig {
 
 fn targets(cfg: RsiReversionConfig, closes: &[f64]) -> Vec<(usize, Target)> {
     let mut s = RsiReversion::new(cfg).unwrap();
-    let candles: Vec<_> = closes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| flat_candle("T", i, *c))
-        .collect();
-    run_candles(&mut s, &candles)
-        .into_iter()
-        .map(|(i, sig)| (i, sig.target))
-        .collect()
+    close_targets(&mut s, closes)
 }
 
 #[test]
