@@ -40,3 +40,17 @@ pub enum DataError {
         message: String,
     },
 }
+
+/// One step of a stream that stops at its first error: runs `step` unless the
+/// stream already failed, and remembers a failure so nothing follows it.
+pub(crate) fn fused<T>(
+    failed: &mut bool,
+    step: impl FnOnce() -> Result<Option<T>, DataError>,
+) -> Option<Result<T, DataError>> {
+    if *failed {
+        return None;
+    }
+    let item = step().transpose();
+    *failed = matches!(item, Some(Err(_)));
+    item
+}

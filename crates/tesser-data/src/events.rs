@@ -71,11 +71,9 @@ impl Iterator for MergedEvents {
     type Item = Result<Event, DataError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let item = self.step().transpose();
-        self.failed = matches!(item, Some(Err(_)));
+        let mut failed = self.failed;
+        let item = crate::error::fused(&mut failed, || self.step());
+        self.failed = failed;
         item
     }
 }

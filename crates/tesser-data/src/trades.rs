@@ -146,11 +146,9 @@ impl<R: BufRead> Iterator for TradeJsonlReader<R> {
     type Item = Result<Trade, DataError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let item = self.step().transpose();
-        self.failed = matches!(item, Some(Err(_)));
+        let mut failed = self.failed;
+        let item = crate::error::fused(&mut failed, || self.step());
+        self.failed = failed;
         item
     }
 }
