@@ -111,7 +111,7 @@ impl PaperExchange {
         };
         let mut qty = allowed;
         if let Some(fraction) = self.config.max_volume_fraction {
-            let used = self.bar_used.get(&bar.symbol).copied().unwrap_or_default();
+            let used = self.current.get(bar.symbol).map_or(Decimal::ZERO, |c| c.used);
             let room = (fraction * bar.volume.get() - used).max(Decimal::ZERO);
             qty = qty.min(Quantity::new(room).unwrap_or(Quantity::ZERO));
             if req.tif == TimeInForce::Fok && qty < req.qty {
@@ -128,7 +128,9 @@ impl PaperExchange {
             (true, Side::Sell) => price.scaled(Decimal::ONE - self.slip),
         };
         self.record_fill(&req, price, qty, role, ts, out);
-        *self.bar_used.entry(bar.symbol).or_default() += qty.get();
+        if let Some(current) = self.current.get_mut(bar.symbol) {
+            current.used += qty.get();
+        }
         let cancel_rest = (allowed < req.qty).then_some("reduce-only: position smaller than the order");
         self.settle(r, qty, ts, cancel_rest, out)
     }

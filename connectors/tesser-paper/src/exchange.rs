@@ -6,6 +6,7 @@ use tesser_core::{
     OrderRequest, OrderStatus, OrderUpdate, Price, Quantity, Side, SymbolMap, TimeInForce, Timestamp, Trade,
 };
 
+use crate::bars::CurrentBars;
 use crate::config::{FillModel, PaperConfig, Role};
 
 /// An order waiting at the venue.
@@ -28,13 +29,9 @@ pub struct PaperExchange {
     pub(crate) slip: Decimal,
     pub(crate) resting: Vec<Resting>,
     pub(crate) scratch: Vec<Resting>,
-    pub(crate) current: SymbolMap<Candle>,
-    /// Volume already filled on the current bar, per symbol (volume cap).
-    pub(crate) bar_used: SymbolMap<Decimal>,
+    pub(crate) current: CurrentBars,
     positions: SymbolMap<Decimal>,
     pub(crate) books: SymbolMap<OrderBook>,
-    /// Symbols whose current "bar" is the last trade print (zero length).
-    tick_driven: SymbolMap<bool>,
     liquidations: u64,
 }
 
@@ -50,11 +47,9 @@ impl PaperExchange {
             slip: config.slippage_bps / bps,
             resting: Vec::new(),
             scratch: Vec::new(),
-            current: SymbolMap::default(),
-            bar_used: SymbolMap::default(),
+            current: CurrentBars::default(),
             positions: SymbolMap::default(),
             books: SymbolMap::default(),
-            tick_driven: SymbolMap::default(),
             liquidations: 0,
         }
     }
@@ -76,11 +71,7 @@ impl PaperExchange {
     /// Matches resting orders of the bar's symbol against it, then makes it
     /// the symbol's current bar. Call before the engine sees the bar.
     pub fn on_candle(&mut self, candle: &Candle, out: &mut Vec<Event>) {
-        if self.config.max_volume_fraction.is_some() {
-            self.bar_used.insert(candle.symbol, Decimal::ZERO);
-        }
-        set(&mut self.current, candle.symbol, *candle);
-        set(&mut self.tick_driven, candle.symbol, false);
+        self.current.set(*candle, false);
         self.work_resting(candle.symbol, candle.open_time, out, |x, r, out| {
             x.bar_match(r, candle, out)
         });
@@ -105,11 +96,7 @@ impl PaperExchange {
             close: p,
             volume: trade.qty,
         };
-        if self.config.max_volume_fraction.is_some() {
-            self.bar_used.insert(trade.symbol, Decimal::ZERO);
-        }
-        set(&mut self.current, trade.symbol, print);
-        set(&mut self.tick_driven, trade.symbol, true);
+        self.current.set(print, true);
         self.work_resting(trade.symbol, trade.ts, out, |x, r, out| {
             x.bar_match(r, &print, out)
         });
@@ -159,7 +146,8 @@ impl PaperExchange {
 
     fn submit(&mut self, request: OrderRequest, out: &mut Vec<Event>) {
         let has_book = self.books.contains_key(&request.symbol);
-        let bar = self.current.get(&request.symbol).copied();
+        let current = self.current.get(request.symbol).copied();
+        let bar = current.map(|c| c.bar);
         let ts = match (has_book, bar) {
             (true, _) => self
                 .books
@@ -173,7 +161,7 @@ impl PaperExchange {
             return;
         }
         // A decision on a candle is made at the close of the current bar.
-        let ticks = self.tick_driven.get(&request.symbol).copied().unwrap_or(false);
+        let ticks = current.is_some_and(|c| c.ticks);
         let decided = match (has_book, bar) {
             (false, Some(b)) if !ticks => b.open_time.plus_millis(b.interval.millis()),
             _ => request.created,
@@ -207,8 +195,8 @@ impl PaperExchange {
             let r = self.resting.remove(pos);
             let ts = self
                 .current
-                .get(&r.request.symbol)
-                .map_or(r.request.created, |b| b.open_time);
+                .get(r.request.symbol)
+                .map_or(r.request.created, |c| c.bar.open_time);
             self.update(
                 &r.request,
                 OrderStatus::Canceled,
@@ -358,16 +346,5 @@ impl PaperExchange {
 
 #[cfg(test)]
 mod realism_tests;
-/// Overwrites `map[key]` in place when present (a lookup, cheaper than
-/// `insert`'s replace on this per-bar path), inserts otherwise.
-fn set<V>(map: &mut SymbolMap<V>, key: tesser_core::Symbol, value: V) {
-    match map.get_mut(&key) {
-        Some(slot) => *slot = value,
-        None => {
-            map.insert(key, value);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests;

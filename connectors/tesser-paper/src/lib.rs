@@ -58,6 +58,7 @@
 //! rejected; IOC and FOK orders get one chance (FOK all-or-nothing);
 //! reduce-only orders are cut to the open position and cancelled without one.
 
+mod bars;
 mod book_fill;
 mod candle_fill;
 mod config;

@@ -100,8 +100,17 @@ struct Loop<'r> {
 
 impl Loop<'_> {
     /// Feeds queued exchange events to the engine and engine commands to the
-    /// exchange until both are quiet.
+    /// exchange until both are quiet, then drains the engine's outputs.
+    #[inline]
     fn pump(&mut self) -> std::io::Result<()> {
+        // Most bars leave nothing to do: keep that check inline and cheap.
+        if self.events.is_empty() && self.commands.is_empty() && !self.engine.has_output() {
+            return Ok(());
+        }
+        self.pump_busy()
+    }
+
+    fn pump_busy(&mut self) -> std::io::Result<()> {
         while !self.events.is_empty() || !self.commands.is_empty() {
             // Swap buffers instead of allocating: the hot loop stays allocation-free.
             std::mem::swap(&mut self.events, &mut self.spare_events);
@@ -147,7 +156,7 @@ impl Loop<'_> {
             perp.check_liquidation(candle, &self.engine, &mut self.paper, &mut self.events);
             self.pump()?;
         }
-        self.engine.handle(&Event::Candle(*candle), &mut self.commands);
+        self.engine.on_candle(candle, &mut self.commands);
         self.pump()
     }
 
@@ -173,6 +182,41 @@ impl Loop<'_> {
     }
 }
 
+/// A market record the loop replays: a candle, or any market event.
+trait Replay {
+    fn ts(&self) -> Timestamp;
+    /// Feeds the record to the loop; false when it is not market data.
+    fn replay(&self, lp: &mut Loop<'_>) -> std::io::Result<bool>;
+}
+
+impl Replay for Candle {
+    #[inline]
+    fn ts(&self) -> Timestamp {
+        self.open_time
+    }
+
+    #[inline]
+    fn replay(&self, lp: &mut Loop<'_>) -> std::io::Result<bool> {
+        lp.bar(self).map(|()| true)
+    }
+}
+
+impl Replay for Event {
+    fn ts(&self) -> Timestamp {
+        Event::ts(self)
+    }
+
+    fn replay(&self, lp: &mut Loop<'_>) -> std::io::Result<bool> {
+        match self {
+            Event::Candle(candle) => lp.bar(candle)?,
+            Event::Book(update) => lp.book(update)?,
+            Event::Trade(trade) => lp.trade(trade)?,
+            Event::Fill(_) | Event::OrderUpdate(_) => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 /// Runs `strategy` over `feed` (candles in time order).
 ///
 /// # Errors
@@ -184,7 +228,7 @@ pub fn run(
     config: &BacktestConfig,
     recorder: &mut dyn Recorder,
 ) -> Result<BacktestReport, BacktestError> {
-    run_events(strategy, feed.map(|c| c.map(Event::Candle)), config, recorder)
+    drive(strategy, feed, config, recorder)
 }
 
 /// Runs `strategy` over a time-ordered stream of market events: candles,
@@ -196,6 +240,15 @@ pub fn run(
 pub fn run_events(
     strategy: Box<dyn Strategy>,
     feed: impl Iterator<Item = Result<Event, DataError>>,
+    config: &BacktestConfig,
+    recorder: &mut dyn Recorder,
+) -> Result<BacktestReport, BacktestError> {
+    drive(strategy, feed, config, recorder)
+}
+
+fn drive<T: Replay>(
+    strategy: Box<dyn Strategy>,
+    feed: impl Iterator<Item = Result<T, DataError>>,
     config: &BacktestConfig,
     recorder: &mut dyn Recorder,
 ) -> Result<BacktestReport, BacktestError> {
@@ -213,22 +266,18 @@ pub fn run_events(
         perp: config.perp.clone().map(perp::PerpVenue::new),
     };
     let mut pending: Option<Timestamp> = None;
-    for event in feed {
-        let event = event?;
-        let ts = event.ts();
+    for record in feed {
+        let record = record?;
+        let ts = record.ts();
         if let Some(prev) = pending.filter(|p| *p != ts) {
             lp.record_equity(prev)?;
         }
         if let Some(perp) = lp.perp.as_mut() {
             perp.charge_funding(ts, &mut lp.engine);
         }
-        match &event {
-            Event::Candle(candle) => lp.bar(candle)?,
-            Event::Book(update) => lp.book(update)?,
-            Event::Trade(trade) => lp.trade(trade)?,
-            Event::Fill(_) | Event::OrderUpdate(_) => continue,
+        if record.replay(&mut lp)? {
+            pending = Some(ts);
         }
-        pending = Some(ts);
     }
     if let Some(ts) = pending {
         lp.record_equity(ts)?;

@@ -82,17 +82,28 @@ const POW10: [f64; 29] = [
 /// power of ten. An order of magnitude cheaper than the general conversion;
 /// for indicators and statistics only, never for money.
 #[must_use]
+#[inline]
 pub fn decimal_to_f64(d: Decimal) -> f64 {
     fast_f64(d)
 }
 
+#[inline]
 fn fast_f64(d: Decimal) -> f64 {
-    let scale = d.scale() as usize;
     let mantissa = d.mantissa();
-    // i64 -> f64 is one instruction; i128 -> f64 a library call.
-    let m = i64::try_from(mantissa).map_or_else(|_| mantissa as f64, |m| m as f64);
-    match POW10.get(scale) {
-        Some(p) => m / p,
+    // i64 -> f64 is one instruction; i128 -> f64 a library call, kept out of
+    // line so the compiler cannot compute it speculatively on every call.
+    let narrow = mantissa as i64;
+    match POW10.get(d.scale() as usize) {
+        Some(p) if i128::from(narrow) == mantissa => narrow as f64 / p,
+        _ => wide_f64(d),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn wide_f64(d: Decimal) -> f64 {
+    match POW10.get(d.scale() as usize) {
+        Some(p) => d.mantissa() as f64 / p,
         None => d.to_f64().unwrap_or(f64::NAN),
     }
 }
@@ -160,6 +171,7 @@ macro_rules! non_negative {
             ///
             /// # Errors
             /// [`ValueError::Negative`] if `value` is below zero.
+            #[inline]
             pub fn new(value: Decimal) -> Result<Self, ValueError> {
                 if value.is_sign_negative() && !value.is_zero() {
                     return Err(ValueError::Negative {
@@ -193,18 +205,21 @@ macro_rules! non_negative {
 
             /// The underlying decimal.
             #[must_use]
+            #[inline]
             pub const fn get(self) -> Decimal {
                 self.0
             }
 
             /// True when the value is zero.
             #[must_use]
+            #[inline]
             pub fn is_zero(self) -> bool {
                 self.0.is_zero()
             }
 
             /// The nearest `f64`, for indicators and statistics only.
             #[must_use]
+            #[inline]
             pub fn to_f64(self) -> f64 {
                 fast_f64(self.0)
             }
@@ -251,6 +266,7 @@ non_negative!(
 
 impl Add for Quantity {
     type Output = Quantity;
+    #[inline]
     fn add(self, rhs: Quantity) -> Quantity {
         Quantity(self.0 + rhs.0)
     }
@@ -259,6 +275,7 @@ impl Add for Quantity {
 impl Quantity {
     /// `self - rhs`, or `None` when that would be negative.
     #[must_use]
+    #[inline]
     pub fn checked_sub(self, rhs: Quantity) -> Option<Quantity> {
         let d = self.0 - rhs.0;
         (!d.is_sign_negative() || d.is_zero()).then_some(Quantity(d))
@@ -266,6 +283,7 @@ impl Quantity {
 
     /// The smaller of two quantities.
     #[must_use]
+    #[inline]
     pub fn min(self, rhs: Quantity) -> Quantity {
         if rhs.0 < self.0 {
             rhs
@@ -278,6 +296,7 @@ impl Quantity {
 impl Price {
     /// Scales the price by `factor` (e.g. `1 + slippage`), clamped at zero.
     #[must_use]
+    #[inline]
     pub fn scaled(self, factor: Decimal) -> Price {
         Price((self.0 * factor).max(Decimal::ZERO))
     }
@@ -285,6 +304,7 @@ impl Price {
 
 impl Mul<Quantity> for Price {
     type Output = Cash;
+    #[inline]
     fn mul(self, qty: Quantity) -> Cash {
         Cash(self.0 * qty.0)
     }
@@ -308,6 +328,7 @@ impl Cash {
 
     /// Wraps a decimal amount (any sign).
     #[must_use]
+    #[inline]
     pub const fn new(value: Decimal) -> Self {
         Self(value)
     }
@@ -322,36 +343,42 @@ impl Cash {
 
     /// The underlying decimal.
     #[must_use]
+    #[inline]
     pub const fn get(self) -> Decimal {
         self.0
     }
 
     /// The nearest `f64`, for statistics only.
     #[must_use]
+    #[inline]
     pub fn to_f64(self) -> f64 {
         fast_f64(self.0)
     }
 
     /// Multiplies by a dimensionless factor (a rate, a fraction).
     #[must_use]
+    #[inline]
     pub fn scale(self, factor: Decimal) -> Cash {
         Cash(self.0 * factor)
     }
 
     /// Absolute value.
     #[must_use]
+    #[inline]
     pub fn abs(self) -> Cash {
         Cash(self.0.abs())
     }
 
     /// True when strictly above zero.
     #[must_use]
+    #[inline]
     pub fn is_positive(self) -> bool {
         self.0 > Decimal::ZERO
     }
 
     /// True when strictly below zero.
     #[must_use]
+    #[inline]
     pub fn is_negative(self) -> bool {
         self.0 < Decimal::ZERO
     }
@@ -359,6 +386,7 @@ impl Cash {
 
 impl Add for Cash {
     type Output = Cash;
+    #[inline]
     fn add(self, rhs: Cash) -> Cash {
         Cash(self.0 + rhs.0)
     }
@@ -366,6 +394,7 @@ impl Add for Cash {
 
 impl Sub for Cash {
     type Output = Cash;
+    #[inline]
     fn sub(self, rhs: Cash) -> Cash {
         Cash(self.0 - rhs.0)
     }
@@ -373,18 +402,21 @@ impl Sub for Cash {
 
 impl Neg for Cash {
     type Output = Cash;
+    #[inline]
     fn neg(self) -> Cash {
         Cash(-self.0)
     }
 }
 
 impl AddAssign for Cash {
+    #[inline]
     fn add_assign(&mut self, rhs: Cash) {
         self.0 += rhs.0;
     }
 }
 
 impl SubAssign for Cash {
+    #[inline]
     fn sub_assign(&mut self, rhs: Cash) {
         self.0 -= rhs.0;
     }

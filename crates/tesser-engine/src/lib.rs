@@ -8,8 +8,8 @@
 
 use tesser_core::SymbolMap;
 use tesser_core::{
-    BookError, Cash, Command, Decimal, Event, Fill, InstrumentSpec, OrderBook, OrderStatus, OrderUpdate,
-    Signal, Symbol, Target,
+    BookError, Candle, Cash, Command, Decimal, Event, Fill, InstrumentSpec, OrderBook, OrderStatus,
+    OrderUpdate, Signal, Symbol, Target,
 };
 use tesser_execution::{OrderManager, RiskLimits, RiskRejection, SignalContext, Sizer};
 use tesser_portfolio::{Portfolio, RoundTrip};
@@ -124,7 +124,9 @@ impl Engine {
                 }
             }
         }
-        self.route_signals(out);
+        if !self.signals.is_empty() {
+            self.route_signals(out);
+        }
     }
 
     /// Marks a price before the strategy sees the event; call for market events.
@@ -165,6 +167,7 @@ impl Engine {
     pub fn handle(&mut self, event: &Event, out: &mut Vec<Command>) {
         match event {
             Event::Fill(fill) => self.handle_fill(fill, out),
+            Event::Candle(candle) => self.on_candle(candle, out),
             Event::Book(_) => {
                 self.dispatch(event, out);
                 self.mark(event);
@@ -178,10 +181,30 @@ impl Engine {
         }
     }
 
-    fn check_drawdown(&mut self) {
-        if self.oms.limits().max_drawdown.is_none() {
-            return;
+    /// Handles one candle, like [`handle`](Self::handle) with
+    /// `Event::Candle` but without wrapping it (the backtest's per-bar path).
+    #[inline]
+    pub fn on_candle(&mut self, candle: &Candle, out: &mut Vec<Command>) {
+        self.portfolio.mark(candle.symbol, candle.close);
+        self.oms.on_candle(candle);
+        self.check_drawdown();
+        let portfolio = &self.portfolio;
+        let positions = |s: Symbol| portfolio.net_position(s);
+        let ctx = Context::new(candle.open_time, &positions);
+        self.strategy.on_candle(&ctx, candle, &mut self.signals);
+        if !self.signals.is_empty() {
+            self.route_signals(out);
         }
+    }
+
+    #[inline]
+    fn check_drawdown(&mut self) {
+        if self.oms.limits().max_drawdown.is_some() {
+            self.track_drawdown();
+        }
+    }
+
+    fn track_drawdown(&mut self) {
         let equity = self.portfolio.equity();
         if equity > self.peak {
             self.peak = equity;
@@ -249,6 +272,7 @@ impl Engine {
     }
 
     /// True when round trips or notices wait to be drained.
+    #[inline]
     #[must_use]
     pub fn has_output(&self) -> bool {
         !self.trips.is_empty() || !self.notices.is_empty()

@@ -4,8 +4,18 @@ use tesser_core::{Cash, Decimal, Fill, Price, Side, Symbol, SymbolMap};
 
 use crate::{Position, RoundTrip};
 
+/// One symbol's mark and position (flat when `position.net` is zero).
+#[derive(Debug, Clone)]
+struct Slot {
+    mark: Option<Price>,
+    position: Position,
+}
+
 /// Cash, positions and marks. Equity = cash + Σ net × mark, so fees and
 /// realized PnL are already in cash and an open position counts at its mark.
+///
+/// Symbols live in dense slots in first-seen order, found through one map
+/// lookup; marking equity walks the slots only while a position is open.
 #[derive(Debug, Clone)]
 pub struct Portfolio {
     initial: Cash,
@@ -13,8 +23,10 @@ pub struct Portfolio {
     fees: Cash,
     realized: Cash,
     funding: Cash,
-    positions: SymbolMap<Position>,
-    marks: SymbolMap<Price>,
+    index: SymbolMap<usize>,
+    slots: Vec<Slot>,
+    /// Slots whose position is not flat.
+    open: usize,
 }
 
 impl Portfolio {
@@ -27,8 +39,9 @@ impl Portfolio {
             fees: Cash::ZERO,
             realized: Cash::ZERO,
             funding: Cash::ZERO,
-            positions: SymbolMap::default(),
-            marks: SymbolMap::default(),
+            index: SymbolMap::default(),
+            slots: Vec::new(),
+            open: 0,
         }
     }
 
@@ -41,16 +54,39 @@ impl Portfolio {
         realized: Cash,
         positions: Vec<Position>,
     ) -> Self {
-        let positions = positions.into_iter().map(|p| (p.symbol, p)).collect();
-        Self {
-            initial,
+        let mut portfolio = Self {
             cash,
             fees,
             realized,
-            funding: Cash::ZERO,
-            positions,
-            marks: SymbolMap::default(),
+            ..Self::new(initial)
+        };
+        for position in positions {
+            let slot = portfolio.slot_mut(position.symbol);
+            let was_open = !slot.position.net.is_zero();
+            slot.position = position;
+            let now_open = !position.net.is_zero();
+            portfolio.open = portfolio.open + usize::from(now_open) - usize::from(was_open);
         }
+        portfolio
+    }
+
+    /// The slot of `symbol`, created flat and unmarked on first use.
+    #[inline]
+    fn slot_mut(&mut self, symbol: Symbol) -> &mut Slot {
+        let next = self.slots.len();
+        let i = *self.index.entry(symbol).or_insert(next);
+        if i == next {
+            self.slots.push(Slot {
+                mark: None,
+                position: Position::flat(symbol),
+            });
+        }
+        &mut self.slots[i]
+    }
+
+    #[inline]
+    fn slot(&self, symbol: Symbol) -> Option<&Slot> {
+        self.index.get(&symbol).and_then(|i| self.slots.get(*i))
     }
 
     /// Books a fill: moves cash, updates the position, pays the fee. Returns the
@@ -63,16 +99,16 @@ impl Portfolio {
         }
         self.cash -= fill.fee;
         self.fees += fill.fee;
-        self.marks.entry(fill.symbol).or_insert(fill.price);
-        let position = self
-            .positions
-            .entry(fill.symbol)
-            .or_insert_with(|| Position::flat(fill.symbol));
-        let trip = position.apply(fill);
-        if position.net.is_zero() {
-            // Only open positions are kept, so marking equity stays cheap.
-            self.positions.remove(&fill.symbol);
+        let slot = self.slot_mut(fill.symbol);
+        slot.mark.get_or_insert(fill.price);
+        let was_open = !slot.position.net.is_zero();
+        let trip = slot.position.apply(fill);
+        let now_open = !slot.position.net.is_zero();
+        if !now_open {
+            // Start the next position afresh (entry time, carried fees).
+            slot.position = Position::flat(fill.symbol);
         }
+        self.open = self.open + usize::from(now_open) - usize::from(was_open);
         if let Some(t) = &trip {
             self.realized += t.net_pnl;
         }
@@ -104,42 +140,44 @@ impl Portfolio {
     }
 
     /// Records the latest price of `symbol` for marking.
+    #[inline]
     pub fn mark(&mut self, symbol: Symbol, price: Price) {
-        match self.marks.get_mut(&symbol) {
-            Some(mark) => *mark = price,
-            None => {
-                self.marks.insert(symbol, price);
-            }
-        }
+        self.slot_mut(symbol).mark = Some(price);
     }
 
     /// The last mark of `symbol`.
     #[must_use]
     pub fn mark_of(&self, symbol: Symbol) -> Option<Price> {
-        self.marks.get(&symbol).copied()
+        self.slot(symbol).and_then(|s| s.mark)
     }
 
     /// Signed net position of `symbol` (zero when flat).
     #[must_use]
     pub fn net_position(&self, symbol: Symbol) -> Decimal {
-        self.positions.get(&symbol).map_or(Decimal::ZERO, |p| p.net)
+        self.slot(symbol).map_or(Decimal::ZERO, |s| s.position.net)
     }
 
     /// The position of `symbol`, if not flat.
     #[must_use]
     pub fn position(&self, symbol: Symbol) -> Option<&Position> {
-        self.positions.get(&symbol).filter(|p| !p.net.is_zero())
+        self.slot(symbol)
+            .map(|s| &s.position)
+            .filter(|p| !p.net.is_zero())
+    }
+
+    /// Open positions with their marks (the entry price when never marked).
+    fn held(&self) -> impl Iterator<Item = (&Position, Price)> {
+        let slots = if self.open == 0 { &[][..] } else { &self.slots[..] };
+        slots
+            .iter()
+            .filter(|s| !s.position.net.is_zero())
+            .map(|s| (&s.position, s.mark.unwrap_or(s.position.avg_entry)))
     }
 
     /// All open positions, sorted by symbol name.
     #[must_use]
     pub fn open_positions(&self) -> Vec<Position> {
-        let mut v: Vec<Position> = self
-            .positions
-            .values()
-            .filter(|p| !p.net.is_zero())
-            .copied()
-            .collect();
+        let mut v: Vec<Position> = self.held().map(|(p, _)| *p).collect();
         v.sort_by(|a, b| a.symbol.as_str().cmp(b.symbol.as_str()));
         v
     }
@@ -171,25 +209,19 @@ impl Portfolio {
     /// Unrealized PnL of open positions at their marks (before fees).
     #[must_use]
     pub fn unrealized(&self) -> Cash {
-        self.positions
-            .values()
-            .map(|p| self.mark_of(p.symbol).map_or(Cash::ZERO, |m| p.unrealized(m)))
-            .sum()
+        self.held().map(|(p, mark)| p.unrealized(mark)).sum()
     }
 
     /// Cash plus open positions at their marks.
+    #[inline]
     #[must_use]
     pub fn equity(&self) -> Cash {
-        if self.positions.is_empty() {
+        if self.open == 0 {
             return self.cash;
         }
-        let held: Cash = self
-            .positions
-            .values()
-            .filter(|p| !p.net.is_zero())
-            .map(|p| Cash::new(p.net * self.mark_of(p.symbol).map_or(p.avg_entry.get(), Price::get)))
-            .sum();
-        self.cash + held
+        self.held().fold(self.cash, |equity, (p, mark)| {
+            equity + Cash::new(p.net * mark.get())
+        })
     }
 }
 

@@ -10,7 +10,7 @@
 use serde::Deserialize;
 use tesser_core::{Candle, Decimal, Signal, Symbol, Target};
 
-use crate::indicators::DecimalSma;
+use crate::indicators::DecimalSmaPair;
 use crate::registry::{parse_params, ParamInfo, StrategyError, StrategyInfo};
 use crate::{Context, Strategy};
 
@@ -73,11 +73,9 @@ pub(crate) const INFO: StrategyInfo = StrategyInfo {
 #[derive(Debug, Clone)]
 pub struct SmaCross {
     symbols: [Symbol; 1],
-    fast: DecimalSma,
-    slow: DecimalSma,
+    averages: DecimalSmaPair,
     min_samples: usize,
     allow_short: bool,
-    seen: usize,
     prev_above: Option<bool>,
 }
 
@@ -104,11 +102,9 @@ impl SmaCross {
         }
         Ok(Self {
             symbols: [Symbol::new(cfg.symbol.trim())],
-            fast: DecimalSma::new(cfg.fast_period),
-            slow: DecimalSma::new(cfg.slow_period),
+            averages: DecimalSmaPair::new(cfg.fast_period, cfg.slow_period),
             min_samples: cfg.min_samples.unwrap_or(cfg.slow_period),
             allow_short: cfg.allow_short,
-            seen: 0,
             prev_above: None,
         })
     }
@@ -128,17 +124,14 @@ impl Strategy for SmaCross {
         if candle.symbol != symbol {
             return;
         }
-        self.seen += 1;
-        let close = candle.close.get();
-        self.fast.update(close);
-        self.slow.update(close);
+        self.averages.update(candle.close.get());
         // Exact comparison of the two averages (integer sums at a common scale).
-        let Some(above) = self.fast.is_above(&self.slow) else {
+        let Some(above) = self.averages.is_above() else {
             return;
         };
         let prev = self.prev_above.replace(above);
         let Some(prev) = prev else { return };
-        if self.seen < self.min_samples || above == prev {
+        if self.averages.seen() < self.min_samples || above == prev {
             return;
         }
         let position = ctx.position(symbol);

@@ -19,6 +19,7 @@ mod macd;
 mod rolling_stats;
 mod rsi;
 mod sma;
+mod sma_pair;
 mod window;
 
 pub use atr::Atr;
@@ -30,6 +31,7 @@ pub use macd::{Macd, MacdValue};
 pub use rolling_stats::RollingStats;
 pub use rsi::Rsi;
 pub use sma::{DecimalSma, Sma};
+pub use sma_pair::DecimalSmaPair;
 
 #[cfg(test)]
 mod tests;

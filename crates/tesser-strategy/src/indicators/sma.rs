@@ -183,7 +183,11 @@ impl DecimalSma {
         }
         let (a, pa) = self.sum_and_period()?;
         let (b, pb) = other.sum_and_period()?;
-        Some(a * Decimal::from(pb) > b * Decimal::from(pa))
+        match (a.checked_mul(Decimal::from(pb)), b.checked_mul(Decimal::from(pa))) {
+            (Some(x), Some(y)) => Some(x > y),
+            // Beyond Decimal's range: compare the averages themselves (rounded).
+            _ => Some(a / Decimal::from(pa) > b / Decimal::from(pb)),
+        }
     }
 }
 
