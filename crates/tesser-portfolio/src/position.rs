@@ -1,10 +1,10 @@
 //! One symbol's position and the round trips it closes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tesser_core::{Cash, Decimal, Fill, Price, Quantity, Side, Symbol, Timestamp};
 
 /// Long or short.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Profits when the price rises.
@@ -25,7 +25,7 @@ impl Direction {
 }
 
 /// A closed round trip: an entry and the exit that closed (part of) it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundTrip {
     /// Instrument.
     pub symbol: Symbol,
@@ -50,7 +50,7 @@ pub struct RoundTrip {
 }
 
 /// An open position in one symbol. `net` is signed: positive long, negative short.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     /// Instrument.
     pub symbol: Symbol,

@@ -132,15 +132,16 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
         .unwrap_or_else(|| PathBuf::from(&d.output_dir));
     let mut recorder = CsvRecorder::create(&out_dir).context("creating the output folder")?;
     let mut reporter = ReportRecorder::new(config.engine.initial_equity, DEFAULT_BUCKETS, DEFAULT_TRADE_ROWS);
-    let candles: crate::commands::feeds::EventFeed =
-        Box::new(feed.map(|c| c.map(tesser_core::Event::Candle)));
-    let feed = crate::commands::feeds::merge(Some(candles), book_streams);
-    let report = tesser_backtester::run_events(
-        strategy,
-        feed,
-        &config,
-        &mut Tee::new(&mut recorder, &mut reporter),
-    )?;
+    let mut tee = Tee::new(&mut recorder, &mut reporter);
+    let report = if book_streams.is_empty() {
+        // Candles only: the loop's direct candle path, no event wrapping.
+        tesser_backtester::run(strategy, feed, &config, &mut tee)?
+    } else {
+        let candles: crate::commands::feeds::EventFeed =
+            Box::new(feed.map(|c| c.map(tesser_core::Event::Candle)));
+        let feed = crate::commands::feeds::merge(Some(candles), book_streams);
+        tesser_backtester::run_events(strategy, feed, &config, &mut tee)?
+    };
     recorder.finish().context("writing results")?;
     let run_report = reporter.finish(report.bars_per_year, report.funding_paid);
 
