@@ -105,3 +105,41 @@ fn batch_is_deterministic_and_resumes() {
     let again = String::from_utf8_lossy(&again.stdout).into_owned();
     assert!(again.contains(" 0 backtests run now"), "{again}");
 }
+
+#[test]
+fn batch_writes_the_summary_formats_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(common::repo().join("research/batch/sma_grid.toml")).unwrap();
+    let batch = |formats: &str| {
+        let path = tmp.path().join("batch.toml");
+        let text = sample.replace(
+            "summary_format = [\"csv\"]",
+            &format!("summary_format = {formats}"),
+        );
+        assert_ne!(text, sample);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let out = tmp.path().join("out");
+    let run = |config: &PathBuf| {
+        common::cli(&[
+            "backtest",
+            "batch",
+            "--config",
+            config.to_str().unwrap(),
+            "--output-dir",
+            out.to_str().unwrap(),
+        ])
+    };
+    let ok = run(&batch(r#"["parquet"]"#));
+    assert!(ok.status.success(), "{}", common::stderr(&ok));
+    let stdout = String::from_utf8_lossy(&ok.stdout).into_owned();
+    assert!(stdout.contains("summary.parquet"), "{stdout}");
+    assert!(out.join("summary.parquet").is_file());
+    assert!(!out.join("summary.csv").exists());
+
+    let bad = run(&batch(r#"["csv", "xls"]"#));
+    assert!(!bad.status.success());
+    let err = common::stderr(&bad);
+    assert!(err.contains("summary_format: unknown format `xls`"), "{err}");
+}

@@ -15,8 +15,11 @@ use crate::SweepError;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BatchConfig {
-    /// Folder for `runs/`, `summary.csv` and `walk_forward.csv`.
+    /// Folder for `runs/`, the summary files and `walk_forward.csv`.
     pub output_dir: PathBuf,
+    /// Files the ranked summary is written as (default: CSV only).
+    #[serde(default = "default_formats")]
+    pub summary_format: Vec<SummaryFormat>,
     /// Metric the summary is sorted by (one of `tesser_report::METRIC_NAMES`).
     #[serde(default = "default_sort")]
     pub sort_by: String,
@@ -44,6 +47,54 @@ pub struct BatchConfig {
 
 fn default_sort() -> String {
     "sharpe".to_owned()
+}
+
+fn default_formats() -> Vec<SummaryFormat> {
+    vec![SummaryFormat::Csv]
+}
+
+/// A file format of the ranked summary (`summary_format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum SummaryFormat {
+    /// `summary.csv`.
+    Csv,
+    /// `summary.parquet`: the same rows and columns, typed.
+    Parquet,
+}
+
+impl SummaryFormat {
+    /// The name used in the batch file: `csv` or `parquet`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Parquet => "parquet",
+        }
+    }
+
+    /// The file name in the output folder.
+    #[must_use]
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Csv => "summary.csv",
+            Self::Parquet => "summary.parquet",
+        }
+    }
+}
+
+impl TryFrom<String> for SummaryFormat {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.as_str() {
+            "csv" => Ok(Self::Csv),
+            "parquet" => Ok(Self::Parquet),
+            _ => Err(format!(
+                "summary_format: unknown format `{s}`; expected csv or parquet"
+            )),
+        }
+    }
 }
 
 /// `[strategy]`.
@@ -172,6 +223,17 @@ impl BatchConfig {
                 self.sort_by,
                 METRIC_NAMES.join(", ")
             ));
+        }
+        if self.summary_format.is_empty() {
+            return Err("summary_format: empty list; give csv and/or parquet".to_owned());
+        }
+        let formats = &self.summary_format;
+        if let Some((_, f)) = formats
+            .iter()
+            .enumerate()
+            .find(|(i, f)| formats[..*i].contains(f))
+        {
+            return Err(format!("summary_format: `{}` is listed twice", f.name()));
         }
         if self.datasets.is_empty() {
             return Err("[[datasets]]: at least one dataset is required".to_owned());

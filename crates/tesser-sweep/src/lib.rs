@@ -22,6 +22,7 @@ mod dsr;
 mod plan;
 mod runner;
 mod summary;
+mod summary_parquet;
 mod walk_forward;
 
 use std::path::{Path, PathBuf};
@@ -30,13 +31,15 @@ use tesser_data::DataError;
 use tesser_strategy::StrategyError;
 
 pub use config::{
-    BacktestSpec, BatchConfig, DatasetSpec, RandomRange, RandomSpec, StrategySpec, WalkForwardSpec,
+    BacktestSpec, BatchConfig, DatasetSpec, RandomRange, RandomSpec, StrategySpec, SummaryFormat,
+    WalkForwardSpec,
 };
 pub use data::Dataset;
 pub use dsr::{deflated_sharpe, expected_max_sharpe, norm_cdf, norm_inv, probabilistic_sharpe, Deflated};
 pub use plan::{fnv1a_hex, full_sample_jobs, param_sets, settings, Job, Setting};
 pub use runner::{RunCounts, RunRecord, Runner};
 pub use summary::{rank_key, sort_records, write_summary, write_walk_forward, RankKey};
+pub use summary_parquet::write_summary_parquet;
 pub use walk_forward::{best, chained_return, folds, Fold, FoldResult};
 
 /// Why a batch could not run.
@@ -77,7 +80,7 @@ pub enum SweepError {
 /// What a finished batch produced.
 #[derive(Debug, Clone)]
 pub struct BatchOutcome {
-    /// Full-sample runs, best first (also in `summary.csv`).
+    /// Full-sample runs, best first (also in the summary files).
     pub records: Vec<RunRecord>,
     /// Runs executed now and reused from disk, over all phases.
     pub counts: RunCounts,
@@ -85,8 +88,8 @@ pub struct BatchOutcome {
     pub deflated: Option<Deflated>,
     /// Walk-forward folds (empty without `[walk_forward]`).
     pub walk_forward: Vec<FoldResult>,
-    /// Path of `summary.csv`.
-    pub summary_path: PathBuf,
+    /// The summary files written, in `summary_format` order.
+    pub summary_paths: Vec<PathBuf>,
 }
 
 /// Number of worker threads for `requested` (0 = one per core).
@@ -122,7 +125,8 @@ fn add(total: &mut RunCounts, c: RunCounts) {
     total.skipped += c.skipped;
 }
 
-/// Runs the batch: full-sample sweep, ranking, `summary.csv`, the deflated
+/// Runs the batch: full-sample sweep, ranking, the summary files
+/// (`summary.csv` and/or `summary.parquet`, per `summary_format`), the deflated
 /// Sharpe ratio, and walk-forward folds with `walk_forward.csv` when
 /// configured. `runner` carries the datasets, threads and progress callback.
 ///
@@ -134,8 +138,15 @@ pub fn run_batch(runner: &Runner<'_>) -> Result<BatchOutcome, SweepError> {
     let (mut records, mut counts) = runner.execute(&jobs)?;
     let deflated = deflated_sharpe(&records);
     sort_records(&mut records, &config.sort_by, config.ascending);
-    let summary_path = config.output_dir.join("summary.csv");
-    write_summary(&summary_path, &records)?;
+    let mut summary_paths = Vec::with_capacity(config.summary_format.len());
+    for format in &config.summary_format {
+        let path = config.output_dir.join(format.file_name());
+        match format {
+            SummaryFormat::Csv => write_summary(&path, &records)?,
+            SummaryFormat::Parquet => write_summary_parquet(&path, &records)?,
+        }
+        summary_paths.push(path);
+    }
 
     let mut wf = Vec::new();
     if let Some(spec) = &config.walk_forward {
@@ -195,6 +206,6 @@ pub fn run_batch(runner: &Runner<'_>) -> Result<BatchOutcome, SweepError> {
         counts,
         deflated,
         walk_forward: wf,
-        summary_path,
+        summary_paths,
     })
 }

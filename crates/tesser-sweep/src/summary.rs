@@ -1,9 +1,10 @@
-//! Ranking runs and writing `summary.csv` and `walk_forward.csv`.
+//! Ranking runs, the summary table (shared by the CSV and Parquet writers),
+//! and writing `summary.csv` and `walk_forward.csv`.
 
 use std::cmp::Ordering;
 use std::path::Path;
 
-use tesser_report::METRIC_NAMES;
+use tesser_report::{Metrics, METRIC_NAMES};
 
 use crate::data::Dataset;
 use crate::runner::RunRecord;
@@ -67,45 +68,154 @@ fn csv_error(path: &Path) -> impl Fn(csv::Error) -> SweepError + '_ {
     }
 }
 
+/// The type of a summary column, shared by the CSV and Parquet writers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Whole numbers (Parquet `INT64`).
+    Int,
+    /// Floating-point ratios (Parquet `DOUBLE`).
+    Float,
+    /// Text and exact decimals (Parquet `BYTE_ARRAY` UTF-8).
+    Text,
+}
+
+/// One summary column: its name, type, and whether a cell may be empty.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Column {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) nullable: bool,
+}
+
+/// One summary cell. `Null` is an empty CSV cell.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Null,
+}
+
+impl Cell {
+    fn csv_text(&self) -> String {
+        match self {
+            Self::Int(v) => v.to_string(),
+            Self::Float(v) => v.to_string(),
+            Self::Text(s) => s.clone(),
+            Self::Null => String::new(),
+        }
+    }
+}
+
+/// Money metrics are written as exact decimal text, counts as integers,
+/// everything else as floats.
+fn metric_kind(name: &str) -> Kind {
+    match name {
+        "max_drawdown_bars" | "trades" => Kind::Int,
+        "expectancy" | "fees" | "final_equity" => Kind::Text,
+        _ => Kind::Float,
+    }
+}
+
+fn metric_cell(m: &Metrics, name: &str) -> Cell {
+    let int = |v: u64| Cell::Int(i64::try_from(v).unwrap_or(i64::MAX));
+    match name {
+        "max_drawdown_bars" => int(m.max_drawdown_bars),
+        "trades" => int(m.trades),
+        "expectancy" => m.expectancy.map_or(Cell::Null, |c| Cell::Text(c.to_string())),
+        "fees" => Cell::Text(m.fees.to_string()),
+        "final_equity" => Cell::Text(m.final_equity.to_string()),
+        _ => m.get(name).map_or(Cell::Null, Cell::Float),
+    }
+}
+
+/// The summary's columns: rank, id, dataset, parameters, costs, every metric
+/// of `METRIC_NAMES` (empty for failed runs), and the error of failed runs.
+pub(crate) fn summary_columns() -> Vec<Column> {
+    let fixed = |name, kind| Column {
+        name,
+        kind,
+        nullable: false,
+    };
+    let mut cols = vec![
+        fixed("rank", Kind::Int),
+        fixed("id", Kind::Text),
+        fixed("dataset", Kind::Text),
+        fixed("params", Kind::Text),
+        fixed("fee_bps", Kind::Text),
+        fixed("slippage_bps", Kind::Text),
+        fixed("fill", Kind::Text),
+    ];
+    cols.extend(METRIC_NAMES.iter().map(|&name| Column {
+        name,
+        kind: metric_kind(name),
+        nullable: true,
+    }));
+    cols.push(Column {
+        name: "error",
+        kind: Kind::Text,
+        nullable: true,
+    });
+    cols
+}
+
+/// The cells of the record ranked `rank` (1-based), in [`summary_columns`] order.
+pub(crate) fn summary_row(rank: usize, r: &RunRecord) -> Vec<Cell> {
+    let mut row = vec![
+        Cell::Int(i64::try_from(rank).unwrap_or(i64::MAX)),
+        Cell::Text(r.id.clone()),
+        Cell::Text(r.dataset.clone()),
+        Cell::Text(r.params.clone()),
+        Cell::Text(r.fee_bps.normalize().to_string()),
+        Cell::Text(r.slippage_bps.normalize().to_string()),
+        Cell::Text(r.fill.clone()),
+    ];
+    row.extend(
+        METRIC_NAMES
+            .iter()
+            .map(|name| r.metrics.as_ref().map_or(Cell::Null, |m| metric_cell(m, name))),
+    );
+    row.push(r.error.clone().map_or(Cell::Null, Cell::Text));
+    row
+}
+
+/// Writes `path` through a temporary file in the same folder, renamed into
+/// place once complete, so an interrupted write never leaves a partial file.
+pub(crate) fn replace_file(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<(), SweepError>,
+) -> Result<(), SweepError> {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".tmp");
+    let tmp = path.with_file_name(name);
+    write(&tmp)?;
+    std::fs::rename(&tmp, path).map_err(|source| SweepError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Writes records (already sorted) as CSV: rank, id, dataset, parameters,
 /// costs, every metric of `METRIC_NAMES`, and the error of failed runs.
+/// Counts are integers and money metrics (`expectancy`, `fees`,
+/// `final_equity`) exact decimals; a failed run's metrics are empty.
 ///
 /// # Errors
 /// [`SweepError::Io`] naming the file.
 pub fn write_summary(path: &Path, records: &[RunRecord]) -> Result<(), SweepError> {
-    let err = csv_error(path);
-    let mut w = csv::Writer::from_path(path).map_err(&err)?;
-    let mut header = vec![
-        "rank",
-        "id",
-        "dataset",
-        "params",
-        "fee_bps",
-        "slippage_bps",
-        "fill",
-    ];
-    header.extend_from_slice(METRIC_NAMES);
-    header.push("error");
-    w.write_record(&header).map_err(&err)?;
-    for (i, r) in records.iter().enumerate() {
-        let mut row = vec![
-            (i + 1).to_string(),
-            r.id.clone(),
-            r.dataset.clone(),
-            r.params.clone(),
-            r.fee_bps.normalize().to_string(),
-            r.slippage_bps.normalize().to_string(),
-            r.fill.clone(),
-        ];
-        for name in METRIC_NAMES {
-            row.push(opt(r.metrics.as_ref().and_then(|m| m.get(name))));
+    replace_file(path, |tmp| {
+        let err = csv_error(path);
+        let mut w = csv::Writer::from_path(tmp).map_err(&err)?;
+        w.write_record(summary_columns().iter().map(|c| c.name))
+            .map_err(&err)?;
+        for (i, r) in records.iter().enumerate() {
+            w.write_record(summary_row(i + 1, r).iter().map(Cell::csv_text))
+                .map_err(&err)?;
         }
-        row.push(r.error.clone().unwrap_or_default());
-        w.write_record(&row).map_err(&err)?;
-    }
-    w.flush().map_err(|source| SweepError::Io {
-        path: path.to_owned(),
-        source,
+        w.flush().map_err(|source| SweepError::Io {
+            path: path.to_owned(),
+            source,
+        })
     })
 }
 

@@ -96,7 +96,7 @@ fn ranking_is_by_metric_with_failures_last() {
         .collect();
     assert!(sharpes.windows(2).all(|w| w[0] >= w[1]), "{sharpes:?}");
     // Fees only lower the Sharpe ratio of the same parameters.
-    let csv = read(&out.summary_path);
+    let csv = read(&out.summary_paths[0]);
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     assert_eq!(&header[..4], &["rank", "id", "dataset", "params"]);
     assert_eq!(csv.lines().count(), 17);
@@ -119,7 +119,7 @@ fn resume_skips_completed_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let cfg = config(tmp.path(), "");
     let first = run(&cfg, 2);
-    let summary = read(&first.summary_path);
+    let summary = read(&first.summary_paths[0]);
     // An interrupted batch: two records missing, one left half-written.
     let mut files: Vec<PathBuf> = std::fs::read_dir(runs_dir(tmp.path()))
         .unwrap()
@@ -132,7 +132,7 @@ fn resume_skips_completed_runs() {
     std::fs::write(&files[2], "{\"id\": \"trunc").unwrap();
     let second = run(&cfg, 2);
     assert_eq!((second.counts.ran, second.counts.skipped), (3, 13));
-    assert_eq!(read(&second.summary_path), summary);
+    assert_eq!(read(&second.summary_paths[0]), summary);
     let third = run(&cfg, 3);
     assert_eq!((third.counts.ran, third.counts.skipped), (0, 16));
     // A changed setting changes ids: nothing is reused by mistake.

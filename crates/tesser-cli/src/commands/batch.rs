@@ -119,6 +119,7 @@ fn render(cfg: &BatchConfig, o: &BatchOutcome, threads: usize) -> String {
             cfg.output_dir.join("walk_forward.csv").display()
         );
     }
-    let _ = writeln!(out, "summary in {}", o.summary_path.display());
+    let files: Vec<String> = o.summary_paths.iter().map(|p| p.display().to_string()).collect();
+    let _ = writeln!(out, "summary in {}", files.join(", "));
     out
 }
