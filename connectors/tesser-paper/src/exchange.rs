@@ -60,6 +60,27 @@ impl PaperExchange {
         self.resting.len()
     }
 
+    /// Restores venue state after a restart (live paper trading): the
+    /// position of each symbol and the orders still resting, each with its
+    /// remaining size in `request.qty`. Restored orders can fill from the
+    /// next bar on.
+    pub fn restore(
+        &mut self,
+        positions: impl IntoIterator<Item = (tesser_core::Symbol, Decimal)>,
+        resting: impl IntoIterator<Item = OrderRequest>,
+    ) {
+        for (symbol, net) in positions {
+            self.positions.insert(symbol, net);
+        }
+        for request in resting {
+            self.resting.push(Resting {
+                request,
+                seen: true,
+                active_from: request.created,
+            });
+        }
+    }
+
     /// Carries out an engine command.
     pub fn execute(&mut self, command: &Command, out: &mut Vec<Event>) {
         match command {

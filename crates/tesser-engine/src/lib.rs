@@ -8,8 +8,8 @@
 
 use tesser_core::SymbolMap;
 use tesser_core::{
-    BookError, Candle, Cash, Command, Decimal, Event, Fill, InstrumentSpec, OrderBook, OrderStatus,
-    OrderUpdate, Signal, Symbol, Target,
+    BookError, Candle, Cash, Command, Decimal, Event, Fill, InstrumentSpec, OrderBook, OrderRequest,
+    OrderStatus, OrderUpdate, Signal, Symbol, Target,
 };
 use tesser_execution::{OrderManager, RiskLimits, RiskRejection, SignalContext, Sizer};
 use tesser_portfolio::{Portfolio, RoundTrip};
@@ -179,6 +179,38 @@ impl Engine {
                 self.dispatch(event, out);
             }
         }
+    }
+
+    /// Shows a historical candle to the strategy to build up its indicators
+    /// (live start-up): marks the price, discards any signal, sends no order.
+    pub fn warm_up(&mut self, candle: &Candle) {
+        self.portfolio.mark(candle.symbol, candle.close);
+        self.oms.on_candle(candle);
+        let portfolio = &self.portfolio;
+        let positions = |s: Symbol| portfolio.net_position(s);
+        let ctx = Context::new(candle.open_time, &positions);
+        self.strategy.on_candle(&ctx, candle, &mut self.signals);
+        self.signals.clear();
+    }
+
+    /// Highest equity seen (the drawdown kill switch's reference).
+    #[must_use]
+    pub fn peak_equity(&self) -> Cash {
+        self.peak
+    }
+
+    /// Restores persisted risk state: the equity peak and whether the kill
+    /// switch had fired (it stays on across restarts).
+    pub fn restore_risk(&mut self, peak: Cash, liquidate_only: bool) {
+        self.peak = self.peak.max(peak);
+        if liquidate_only {
+            self.oms.set_liquidate_only();
+        }
+    }
+
+    /// Tracks a working order restored from persisted state.
+    pub fn restore_order(&mut self, request: OrderRequest, remaining: Decimal) {
+        self.oms.restore_working(request, remaining);
     }
 
     /// Handles one candle, like [`handle`](Self::handle) with

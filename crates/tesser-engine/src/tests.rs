@@ -110,3 +110,38 @@ fn kill_switch_blocks_new_exposure() {
     e.flatten_all(Timestamp::from_millis(5), &mut out);
     assert!(matches!(out[0], Command::Submit(o) if o.side == Side::Sell && o.reduce_only));
 }
+
+#[test]
+fn warm_up_builds_indicators_without_orders_and_restore_keeps_state() {
+    let mut e = engine(RiskLimits::default());
+    for (t, c) in [(0, 10), (1, 10), (2, 10), (3, 12)] {
+        let Event::Candle(candle) = candle(t, c) else {
+            unreachable!()
+        };
+        e.warm_up(&candle);
+    }
+    assert_eq!(
+        e.portfolio().mark_of(Symbol::new("X")).map(|p| p.get()),
+        Some(Decimal::from(12))
+    );
+    // The cross happened during warm-up: nothing was sent, and the next
+    // falling bar is a cross down from "above" (a short with allow_short).
+    let mut out = Vec::new();
+    e.handle(&candle(4, 8), &mut out);
+    assert!(matches!(out.as_slice(), [Command::Submit(o)] if o.side == Side::Sell));
+
+    // Restored working order and risk state survive into a new engine.
+    let Command::Submit(order) = out[0] else {
+        unreachable!()
+    };
+    let mut r = engine(RiskLimits::default());
+    r.restore_order(order, order.qty.get());
+    r.restore_risk(Cash::new(Decimal::from(5000)), true);
+    assert_eq!(r.peak_equity(), Cash::new(Decimal::from(5000)));
+    assert!(r.orders().is_liquidate_only());
+    assert_eq!(
+        r.orders().working_with_remaining(),
+        vec![(order, order.qty.get())]
+    );
+    assert!(r.orders().last_id() >= order.id.0);
+}

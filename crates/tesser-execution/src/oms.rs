@@ -125,6 +125,23 @@ impl OrderManager {
         self.working.values().map(|w| &w.request)
     }
 
+    /// The working orders with the size each still has to fill, sorted by id
+    /// (for persistence).
+    #[must_use]
+    pub fn working_with_remaining(&self) -> Vec<(OrderRequest, Decimal)> {
+        let mut v: Vec<(OrderRequest, Decimal)> =
+            self.working.values().map(|w| (w.request, w.remaining)).collect();
+        v.sort_by_key(|(r, _)| r.id);
+        v
+    }
+
+    /// Tracks a working order restored from persisted state, with
+    /// `remaining` still to fill.
+    pub fn restore_working(&mut self, request: OrderRequest, remaining: Decimal) {
+        self.next_id = self.next_id.max(request.id.0);
+        self.working.insert(request.id, Working { request, remaining });
+    }
+
     /// Translates `signal` into at most one order that moves the symbol's
     /// exposure (position plus working orders) to the target, after the risk
     /// checks. Returns the order sent, if any.

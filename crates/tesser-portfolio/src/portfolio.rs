@@ -89,6 +89,29 @@ impl Portfolio {
         self.index.get(&symbol).and_then(|i| self.slots.get(*i))
     }
 
+    /// Restores the funding total and last marks (live recovery; see
+    /// [`from_parts`](Self::from_parts)).
+    #[must_use]
+    pub fn with_funding_and_marks(mut self, funding: Cash, marks: &[(Symbol, Price)]) -> Self {
+        self.funding = funding;
+        for (symbol, price) in marks {
+            self.mark(*symbol, *price);
+        }
+        self
+    }
+
+    /// Last marks of every symbol seen, sorted by symbol name.
+    #[must_use]
+    pub fn marks(&self) -> Vec<(Symbol, Price)> {
+        let mut v: Vec<(Symbol, Price)> = self
+            .slots
+            .iter()
+            .filter_map(|s| s.mark.map(|m| (s.position.symbol, m)))
+            .collect();
+        v.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        v
+    }
+
     /// Books a fill: moves cash, updates the position, pays the fee. Returns the
     /// round trip it closed, if any.
     pub fn apply_fill(&mut self, fill: &Fill) -> Option<RoundTrip> {
