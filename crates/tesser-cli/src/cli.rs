@@ -66,6 +66,27 @@ pub enum Command {
     Data(DataCommand),
     /// Run the loopback Bybit mock (prints its URLs; Ctrl-C stops it).
     MockExchange(MockExchangeArgs),
+    /// The live state database: inspect it.
+    #[command(subcommand)]
+    State(StateCommand),
+}
+
+/// `state` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// Print the saved live state (snapshot and recent fills), read-only.
+    Inspect(StateInspectArgs),
+}
+
+/// Arguments of `state inspect`.
+#[derive(Debug, Args)]
+pub struct StateInspectArgs {
+    /// State database (default: `[live] state_path` of the config).
+    #[arg(long)]
+    pub path: Option<PathBuf>,
+    /// Print the snapshot's JSON payload as stored, pretty-printed.
+    #[arg(long)]
+    pub raw: bool,
 }
 
 /// `data` subcommands.

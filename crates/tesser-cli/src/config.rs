@@ -5,7 +5,8 @@
 //! Unknown keys and wrong types are errors naming the key and the source.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use figment::providers::{Env, Format, Toml};
@@ -35,6 +36,47 @@ pub struct AppConfig {
     /// Tick, lot and minimum-order rules by symbol (`[instruments.BTCUSDT]`).
     #[serde(default)]
     pub instruments: BTreeMap<String, InstrumentSection>,
+    /// The live runtime: state file, log, metrics and alerting (`[live]`).
+    pub(crate) live: LiveConfig,
+}
+
+/// `[live]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "most keys are read by `live run`, wired separately")]
+pub(crate) struct LiveConfig {
+    /// SQLite state database (snapshot and fills journal).
+    pub(crate) state_path: PathBuf,
+    /// JSON-lines log file of live runs.
+    pub(crate) log_path: PathBuf,
+    /// `host:port` serving Prometheus metrics; empty = off.
+    pub(crate) metrics_addr: String,
+    /// When and where to raise alerts (`[live.alerting]`).
+    pub(crate) alerting: AlertingConfig,
+}
+
+/// `[live.alerting]`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AlertingConfig {
+    /// URL receiving alerts as JSON POSTs; empty = the log only. It often
+    /// embeds a token, so `Debug` masks it.
+    pub(crate) webhook_url: String,
+    /// Alert when no market data arrived for this many seconds.
+    pub(crate) max_data_gap_secs: u64,
+    /// Alert after this many consecutive order failures.
+    pub(crate) max_order_failures: u32,
+}
+
+impl fmt::Debug for AlertingConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = if self.webhook_url.is_empty() { "" } else { "<set>" };
+        f.debug_struct("AlertingConfig")
+            .field("webhook_url", &url)
+            .field("max_data_gap_secs", &self.max_data_gap_secs)
+            .field("max_order_failures", &self.max_order_failures)
+            .finish()
+    }
 }
 
 /// Which sizer turns a signal into a target size (`--sizer`).

@@ -10,9 +10,10 @@ mod feeds;
 mod mock_exchange;
 mod progress;
 mod sizing;
+mod state;
 mod strategies;
 
-use crate::cli::{BacktestCommand, Cli, Command};
+use crate::cli::{BacktestCommand, Cli, Command, StateCommand};
 
 /// Runs the chosen command.
 pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
@@ -22,5 +23,6 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Strategies => strategies::run(),
         Command::Data(cmd) => data::run(&cli.config_dir, &cli.env, &cmd),
         Command::MockExchange(args) => mock_exchange::run(&args),
+        Command::State(StateCommand::Inspect(args)) => state::inspect(&cli.config_dir, &cli.env, &args),
     }
 }

@@ -45,3 +45,33 @@ fn unknown_keys_wrong_types_and_missing_env_are_named() {
         Ok(())
     });
 }
+
+#[test]
+fn live_section_defaults_overrides_and_masked_webhook() {
+    figment::Jail::expect_with(|jail| {
+        let cfg = AppConfig::load(&jail.directory().join("none"), "default").unwrap();
+        assert_eq!(cfg.live.state_path, Path::new("./reports/live_state.db"));
+        assert_eq!(cfg.live.log_path, Path::new("./logs/live.json"));
+        assert_eq!(cfg.live.metrics_addr, "127.0.0.1:9100");
+        assert_eq!(cfg.live.alerting.webhook_url, "");
+        assert_eq!(cfg.live.alerting.max_data_gap_secs, 300);
+        assert_eq!(cfg.live.alerting.max_order_failures, 3);
+
+        jail.create_file("local.toml", "[live]\nstate_path = \"/tmp/x.db\"\n")?;
+        jail.set_env("TESSER_LIVE__ALERTING__MAX_ORDER_FAILURES", "7");
+        jail.set_env(
+            "TESSER_LIVE__ALERTING__WEBHOOK_URL",
+            "https://hooks.invalid/T0KEN",
+        );
+        let cfg = AppConfig::load(jail.directory(), "default").unwrap();
+        assert_eq!(cfg.live.state_path, Path::new("/tmp/x.db"));
+        assert_eq!(cfg.live.alerting.max_order_failures, 7);
+        let debug = format!("{cfg:?}");
+        assert!(!debug.contains("T0KEN") && debug.contains("<set>"), "{debug}");
+
+        jail.create_file("local.toml", "[live.alerting]\nmax_gap = 1\n")?;
+        let err = format!("{:#}", AppConfig::load(jail.directory(), "default").unwrap_err());
+        assert!(err.contains("max_gap"), "{err}");
+        Ok(())
+    });
+}
