@@ -66,6 +66,9 @@ pub enum Command {
     Data(DataCommand),
     /// Run the loopback Bybit mock (prints its URLs; Ctrl-C stops it).
     MockExchange(MockExchangeArgs),
+    /// Live trading on the exchange's streams.
+    #[command(subcommand)]
+    Live(LiveCommand),
     /// The live state database: inspect it.
     #[command(subcommand)]
     State(StateCommand),
@@ -254,23 +257,9 @@ pub struct BacktestRunArgs {
     /// Fixed order size in base units.
     #[arg(long, allow_negative_numbers = true)]
     pub quantity: Option<Quantity>,
-    /// Position sizer: `fixed` (--quantity), `notional` (--notional),
-    /// `percent` (--equity-fraction) or `vol-target` (--vol-target,
-    /// --vol-lookback); default `[sizing] sizer`.
-    #[arg(long, value_parser = parse_sizer)]
-    pub sizer: Option<SizerKind>,
-    /// Quote amount per position for `--sizer notional`.
-    #[arg(long, allow_negative_numbers = true)]
-    pub notional: Option<Decimal>,
-    /// Fraction of current equity per position for `--sizer percent`.
-    #[arg(long, allow_negative_numbers = true)]
-    pub equity_fraction: Option<Decimal>,
-    /// Target annualised volatility (fraction) for `--sizer vol-target`.
-    #[arg(long, allow_negative_numbers = true)]
-    pub vol_target: Option<Decimal>,
-    /// Returns in the realised-volatility window for `--sizer vol-target`.
-    #[arg(long)]
-    pub vol_lookback: Option<usize>,
+    /// Position sizing.
+    #[command(flatten)]
+    pub sizing: SizingArgs,
     /// Starting cash.
     #[arg(long, allow_negative_numbers = true)]
     pub initial_equity: Option<Decimal>,
@@ -315,4 +304,93 @@ pub struct BacktestRunArgs {
     /// Also write a self-contained HTML report (charts, monthly returns, trades).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+}
+
+/// Position sizing flags shared by `backtest run` and `live run`.
+#[derive(Debug, Clone, Args)]
+pub struct SizingArgs {
+    /// Position sizer: `fixed` (--quantity), `notional` (--notional),
+    /// `percent` (--equity-fraction) or `vol-target` (--vol-target,
+    /// --vol-lookback); default `[sizing] sizer`.
+    #[arg(long, value_parser = parse_sizer)]
+    pub sizer: Option<SizerKind>,
+    /// Quote amount per position for `--sizer notional`.
+    #[arg(long, allow_negative_numbers = true)]
+    pub notional: Option<Decimal>,
+    /// Fraction of current equity per position for `--sizer percent`.
+    #[arg(long, allow_negative_numbers = true)]
+    pub equity_fraction: Option<Decimal>,
+    /// Target annualised volatility (fraction) for `--sizer vol-target`.
+    #[arg(long, allow_negative_numbers = true)]
+    pub vol_target: Option<Decimal>,
+    /// Returns in the realised-volatility window for `--sizer vol-target`.
+    #[arg(long)]
+    pub vol_lookback: Option<usize>,
+}
+
+/// Where `live run` sends orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExecMode {
+    /// Simulated fills (the backtest's paper venue) on live market data.
+    Paper,
+    /// Real orders over the exchange's REST API: routes live capital.
+    Live,
+}
+
+/// `live` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LiveCommand {
+    /// Trade a strategy on the exchange's live streams (paper or real orders).
+    Run(LiveRunArgs),
+}
+
+/// Arguments of `live run`.
+#[derive(Debug, Args)]
+pub struct LiveRunArgs {
+    /// Strategy parameter file (`strategy_name` + `[params]`).
+    #[arg(long)]
+    pub strategy_config: PathBuf,
+    /// Exchange profile: a `[exchange.NAME]` table of the config.
+    #[arg(long, default_value = "bybit_testnet")]
+    pub exchange: String,
+    /// `paper` fills orders in a simulated venue; `live` sends them to the exchange.
+    #[arg(long, value_enum, default_value = "paper")]
+    pub exec: ExecMode,
+    /// Bar interval of the kline subscription.
+    #[arg(long, default_value = "1m")]
+    pub interval: Interval,
+    /// Fixed order size in base units (default `[backtest] quantity`).
+    #[arg(long, allow_negative_numbers = true)]
+    pub quantity: Option<Quantity>,
+    /// Position sizing.
+    #[command(flatten)]
+    pub sizing: SizingArgs,
+    /// Starting cash of a new session (default `[backtest] initial_equity`;
+    /// a resumed session keeps its saved cash).
+    #[arg(long, allow_negative_numbers = true)]
+    pub initial_equity: Option<Decimal>,
+    /// Paper fee in basis points of notional (default `[backtest] fee_bps`).
+    #[arg(long, allow_negative_numbers = true)]
+    pub fee_bps: Option<Decimal>,
+    /// Paper slippage in basis points (default `[backtest] slippage_bps`).
+    #[arg(long, allow_negative_numbers = true)]
+    pub slippage_bps: Option<Decimal>,
+    /// SQLite state file (default `[live] state_path`).
+    #[arg(long)]
+    pub state_path: Option<PathBuf>,
+    /// Prometheus endpoint address, `""` for none (default `[live] metrics_addr`).
+    #[arg(long)]
+    pub metrics_addr: Option<String>,
+    /// JSON log file (default `[live] log_path`).
+    #[arg(long)]
+    pub log_path: Option<PathBuf>,
+    /// Alert webhook (default `[live.alerting] webhook_url`).
+    #[arg(long)]
+    pub webhook_url: Option<String>,
+    /// Closed candles shown to the strategy before it trades.
+    #[arg(long, default_value_t = 500)]
+    pub warm_up_bars: usize,
+    /// Stop after this many live bars (default: run until Ctrl-C).
+    #[arg(long)]
+    pub max_bars: Option<u64>,
 }

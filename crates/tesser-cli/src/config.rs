@@ -43,7 +43,6 @@ pub struct AppConfig {
 /// `[live]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code, reason = "most keys are read by `live run`, wired separately")]
 pub(crate) struct LiveConfig {
     /// SQLite state database (snapshot and fills journal).
     pub(crate) state_path: PathBuf,
@@ -66,6 +65,9 @@ pub(crate) struct AlertingConfig {
     pub(crate) max_data_gap_secs: u64,
     /// Alert after this many consecutive order failures.
     pub(crate) max_order_failures: u32,
+    /// Warn when equity falls this fraction below its peak (0 = off); the
+    /// liquidate-only kill switch is `[risk_management] max_drawdown`.
+    pub(crate) max_drawdown: Decimal,
 }
 
 impl fmt::Debug for AlertingConfig {
@@ -75,6 +77,7 @@ impl fmt::Debug for AlertingConfig {
             .field("webhook_url", &url)
             .field("max_data_gap_secs", &self.max_data_gap_secs)
             .field("max_order_failures", &self.max_order_failures)
+            .field("max_drawdown", &self.max_drawdown)
             .finish()
     }
 }

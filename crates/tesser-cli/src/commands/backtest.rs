@@ -110,7 +110,7 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
     let config = BacktestConfig {
         engine: EngineConfig {
             initial_equity: Cash::new(initial),
-            sizer: crate::commands::sizing::sizer(args, &cfg, quantity)?,
+            sizer: crate::commands::sizing::sizer(&args.sizing, &cfg, quantity)?,
             limits: cfg.risk_management.limits(),
             instruments: crate::commands::sizing::instruments(&cfg)?,
         },

@@ -1,16 +1,16 @@
-//! `backtest run` sizing: the sizer from `--sizer` and `[sizing]`, and the
+//! Sizing of `backtest run` and `live run`: the sizer from `--sizer` and `[sizing]`, and the
 //! instrument specs from `[instruments.SYMBOL]`.
 
 use anyhow::{bail, Context};
 use tesser_core::{Cash, Decimal, InstrumentSpec, Quantity, Symbol, SymbolMap};
 use tesser_execution::Sizer;
 
-use crate::cli::BacktestRunArgs;
+use crate::cli::SizingArgs;
 use crate::config::{AppConfig, SizerKind};
 
 /// The sizer `args` ask for, over the config defaults; `quantity` is the
 /// already checked fixed size.
-pub(crate) fn sizer(args: &BacktestRunArgs, cfg: &AppConfig, quantity: Quantity) -> anyhow::Result<Sizer> {
+pub(crate) fn sizer(args: &SizingArgs, cfg: &AppConfig, quantity: Quantity) -> anyhow::Result<Sizer> {
     let d = &cfg.sizing;
     let positive = |flag: &str, key: &str, value: Decimal| {
         if value > Decimal::ZERO {
