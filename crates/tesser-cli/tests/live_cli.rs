@@ -1,7 +1,11 @@
 //! `tesser-cli live run` end to end against the loopback mock Bybit: the
 //! metrics endpoint answers, a data gap reaches the webhook, `kill -9` loses
 //! nothing, and a restart catches up on the bars it missed.
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code panics on failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code panics on failure"
+)]
 
 mod common;
 

@@ -193,6 +193,13 @@ impl Engine {
         self.signals.clear();
     }
 
+    /// Tells the strategy what is actually held (after a warm-up, where its
+    /// signals went nowhere, or a restart); see [`Strategy::sync_positions`].
+    pub fn sync_strategy(&mut self) {
+        let portfolio = &self.portfolio;
+        self.strategy.sync_positions(&|s| portfolio.net_position(s));
+    }
+
     /// Highest equity seen (the drawdown kill switch's reference).
     #[must_use]
     pub fn peak_equity(&self) -> Cash {

@@ -18,6 +18,9 @@ use tesser_telemetry::{Alert, Alerter, EventKind, Metrics, Severity};
 use crate::session::{Session, StepOutput};
 use crate::{history, snapshot, LiveError, LiveSettings};
 
+/// Longest time (event time) marks from trades and books go unsaved.
+const MARK_SAVE_MS: i64 = 1_000;
+
 /// How long a stopping live-execution run waits for working orders.
 const SETTLE: Duration = Duration::from_secs(5);
 
@@ -123,17 +126,11 @@ pub async fn run_observed(
             equity: Cash::ZERO,
             resumed: saved.is_some(),
         },
+        last_save: None,
     };
 
     // Subscribe before reading history, so no bar falls between the two.
-    let subs = settings
-        .symbols
-        .iter()
-        .map(|&symbol| Subscription::Kline {
-            symbol,
-            interval: settings.interval,
-        })
-        .collect();
+    let subs = subscriptions(&settings, driver.session.engine().strategy().market_data());
     let mut public = BybitStream::public(client.clone(), subs);
     let mut private = driver
         .exec
@@ -183,6 +180,15 @@ pub async fn run_observed(
                         driver.after_step(&mut alerter, candle.open_time).await;
                     }
                 }
+                Some(StreamEvent::Market(event @ (Event::Trade(_) | Event::Book(_)))) => {
+                    alerter.on_market_event(client.now());
+                    driver.metrics.inc_event(match event {
+                        Event::Trade(_) => EventKind::Trade,
+                        _ => EventKind::Book,
+                    });
+                    driver.session.on_market_event(&event);
+                    driver.after_market_event(&mut alerter, event.ts()).await;
+                }
                 Some(StreamEvent::Disconnected { reason }) => {
                     tracing::warn!(%reason, "public stream disconnected; reconnecting");
                     driver.metrics.inc_reconnects();
@@ -214,6 +220,25 @@ pub async fn run_observed(
     Ok(driver.report)
 }
 
+/// Klines of every symbol (marks, warm-up, candle strategies) plus the
+/// trades and book depth the strategy reads.
+fn subscriptions(settings: &LiveSettings, data: tesser_strategy::MarketData) -> Vec<Subscription> {
+    let mut subs = Vec::new();
+    for &symbol in &settings.symbols {
+        subs.push(Subscription::Kline {
+            symbol,
+            interval: settings.interval,
+        });
+        if data.trades {
+            subs.push(Subscription::Trades(symbol));
+        }
+        if let Some(depth) = data.book_depth {
+            subs.push(Subscription::OrderBook { symbol, depth });
+        }
+    }
+    subs
+}
+
 async fn next_private(stream: &mut Option<BybitStream>) -> Option<StreamEvent> {
     match stream {
         Some(s) => s.next().await,
@@ -228,6 +253,8 @@ struct Driver<'a> {
     exec: Option<BybitExecution>,
     settings: &'a LiveSettings,
     report: LiveReport,
+    /// Event time of the last state save.
+    last_save: Option<Timestamp>,
 }
 
 impl Driver<'_> {
@@ -306,6 +333,9 @@ impl Driver<'_> {
             self.session.warm_up(&candle);
             self.report.warm_up_bars += 1;
         }
+        // Signals went nowhere during the warm-up: the strategy learns what
+        // is really held (nothing, or the restored positions).
+        self.session.engine_mut().sync_strategy();
         for candle in history::merge_by_time(missed) {
             if self.done() {
                 break;
@@ -318,12 +348,25 @@ impl Driver<'_> {
         Ok(())
     }
 
+    /// After a trade or book update: a full step when it caused orders or
+    /// fills, otherwise at most one save a second (marks only moved).
+    async fn after_market_event(&mut self, alerter: &mut Alerter, ts: Timestamp) {
+        let busy = !self.session.is_quiet();
+        let due = self
+            .last_save
+            .is_none_or(|last| ts.as_millis() - last.as_millis() >= MARK_SAVE_MS);
+        if busy || due {
+            self.after_step(alerter, ts).await;
+        }
+    }
+
     /// Sends queued orders, saves the state, updates metrics, raises alerts.
     async fn after_step(&mut self, alerter: &mut Alerter, ts: Timestamp) {
         self.send_orders(alerter).await;
         let out = self.session.take_output();
         self.report.fills += out.fills.len() as u64;
         let snap = snapshot::take(&self.session, self.settings, ts);
+        self.last_save = Some(ts);
         if let Err(e) = self.store.save(&snap, &out.fills) {
             tracing::error!(error = %e, "saving the live state failed");
             let alert = Alert::custom(

@@ -147,6 +147,21 @@ impl Session {
         true
     }
 
+    /// Processes a public trade or order-book update: in paper mode the
+    /// venue first works resting orders against it, then the engine and the
+    /// strategy see it. Other events are ignored.
+    pub fn on_market_event(&mut self, event: &Event) {
+        match (event, self.paper.as_mut()) {
+            (Event::Trade(trade), Some(paper)) => paper.on_trade(trade, &mut self.events),
+            (Event::Book(update), Some(paper)) => paper.on_book(update, &mut self.events),
+            (Event::Trade(_) | Event::Book(_), None) => {}
+            _ => return,
+        }
+        self.pump();
+        self.engine.handle(event, &mut self.commands);
+        self.pump();
+    }
+
     /// Books an event reported by a real venue (fill or order update); a fill
     /// booked before is ignored. Returns `false` when it was a duplicate.
     pub fn on_venue_event(&mut self, event: &Event) -> bool {
@@ -159,6 +174,16 @@ impl Session {
         self.engine.handle(event, &mut self.commands);
         self.pump();
         true
+    }
+
+    /// True when nothing waits in the outbox or the step output (no orders,
+    /// fills or notices since the last [`take_output`](Self::take_output)).
+    #[must_use]
+    pub fn is_quiet(&self) -> bool {
+        self.outbox.is_empty()
+            && self.output.fills.is_empty()
+            && self.output.orders == 0
+            && !self.engine.has_output()
     }
 
     /// Commands waiting for a real venue (always empty in paper mode).

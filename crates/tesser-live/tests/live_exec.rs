@@ -1,7 +1,11 @@
 //! Live execution against the loopback mock Bybit: orders go out over signed
 //! REST, fills come back on the private stream, and the saved portfolio agrees
 //! with the venue's own position across a restart.
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code panics on failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code panics on failure"
+)]
 
 use std::path::Path;
 use std::sync::Arc;

@@ -1,7 +1,11 @@
 //! Live paper trading against the loopback mock Bybit: a run stopped midway
 //! and resumed from its SQLite state (missing bars fetched over REST) ends in
 //! exactly the state of a run that never stopped.
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code panics on failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code panics on failure"
+)]
 
 use std::path::Path;
 use std::sync::Arc;
@@ -141,4 +145,51 @@ async fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
     assert_eq!(got.last_order_id, expected.last_order_id);
     assert_eq!(got.open_orders, expected.open_orders);
     assert_eq!(got_fills, expected_fills);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_book_strategy_subscribes_to_the_book_and_trades_on_it() {
+    let mock = Arc::new(mock().await);
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("book.db");
+    let params: toml::Table = toml::from_str(
+        "symbol = 'BTCUSDT'\ndepth = 5\nthreshold = 0.01\nholding_ms = 90000\nallow_short = true",
+    )
+    .unwrap();
+    let strategy = tesser_strategy::build_strategy("OrderBookImbalance", &params, Path::new(".")).unwrap();
+    let mut settings = settings(&mock, &state, 30);
+    settings.strategy_name = "OrderBookImbalance".into();
+    let ready = Arc::new(Notify::new());
+    let stepper = {
+        let (mock, ready) = (Arc::clone(&mock), Arc::clone(&ready));
+        tokio::spawn(async move {
+            ready.notified().await;
+            while mock.replay_position() < HISTORY + 30 {
+                mock.step();
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+    let notify = Arc::clone(&ready);
+    let report = tokio::time::timeout(
+        Duration::from_secs(60),
+        run_observed(strategy, settings, std::future::pending(), move |_| {
+            notify.notify_one()
+        }),
+    )
+    .await
+    .expect("live run timed out")
+    .unwrap();
+    stepper.await.unwrap();
+    assert_eq!(report.bars, 30);
+    // The mock's asks outweigh its bids slightly: the strategy goes short.
+    assert!(report.fills >= 1, "book readings should trade: {report:?}");
+    let (snap, fills) = saved(&state);
+    assert_eq!(fills.len() as u64, report.fills);
+    assert_eq!(snap.strategy, "OrderBookImbalance");
+    assert!(
+        snap.positions.iter().all(|p| p.net < Decimal::ZERO),
+        "{:?}",
+        snap.positions
+    );
 }

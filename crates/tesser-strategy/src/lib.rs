@@ -16,7 +16,7 @@ mod sma_cross;
 #[cfg(test)]
 mod test_util;
 
-use tesser_core::{Candle, Decimal, Fill, OrderBook, Signal, Symbol, Timestamp, Trade};
+use tesser_core::{Candle, Decimal, Fill, OrderBook, Signal, Symbol, Target, Timestamp, Trade};
 
 pub use bollinger_breakout::{BollingerBreakout, BollingerBreakoutConfig};
 pub use ml_classifier::{MlClassifier, MlClassifierConfig, ModelArtifact, ModelKind};
@@ -80,4 +80,38 @@ pub trait Strategy: Send {
 
     /// One of this strategy's orders filled.
     fn on_fill(&mut self, _ctx: &Context<'_>, _fill: &Fill, _out: &mut Vec<Signal>) {}
+
+    /// The market data the strategy reads beyond closed candles, so a live
+    /// runtime knows what to subscribe to. Default: candles only.
+    fn market_data(&self) -> MarketData {
+        MarketData::default()
+    }
+
+    /// Aligns what the strategy believes it holds with the actual positions
+    /// (`positions` gives the signed net of a symbol). A live runtime calls it
+    /// after warming the strategy up on history, where signals went nowhere,
+    /// and after a restart. Strategies that read positions from [`Context`]
+    /// need not implement it.
+    fn sync_positions(&mut self, _positions: &dyn Fn(Symbol) -> Decimal) {}
+}
+
+/// Market data a strategy reads (see [`Strategy::market_data`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MarketData {
+    /// Public trades of its symbols.
+    pub trades: bool,
+    /// Order-book depth (levels per side) of its symbols, if it reads the book.
+    pub book_depth: Option<u32>,
+}
+
+/// The target matching a signed net position.
+#[must_use]
+pub fn target_of(net: Decimal) -> Target {
+    if net > Decimal::ZERO {
+        Target::Long
+    } else if net < Decimal::ZERO {
+        Target::Short
+    } else {
+        Target::Flat
+    }
 }

@@ -202,6 +202,23 @@ impl Strategy for OrderBookImbalance {
         &self.symbols
     }
 
+    fn market_data(&self) -> crate::MarketData {
+        crate::MarketData {
+            trades: false,
+            // The smallest Bybit v5 depth stream that covers `depth` levels.
+            book_depth: Some(match self.depth {
+                0 | 1 => 1,
+                2..=50 => 50,
+                51..=200 => 200,
+                _ => 1000,
+            }),
+        }
+    }
+
+    fn sync_positions(&mut self, positions: &dyn Fn(Symbol) -> Decimal) {
+        self.held = crate::target_of(positions(self.symbols[0]));
+    }
+
     fn on_book(&mut self, _ctx: &Context<'_>, book: &OrderBook, out: &mut Vec<Signal>) {
         if book.symbol() != self.symbols[0] {
             return;

@@ -312,6 +312,15 @@ impl Strategy for PairsTradingArbitrage {
         &self.symbols
     }
 
+    fn sync_positions(&mut self, positions: &dyn Fn(Symbol) -> Decimal) {
+        let [y, x] = self.symbols;
+        self.held = match (crate::target_of(positions(y)), crate::target_of(positions(x))) {
+            (Target::Long, _) | (Target::Flat, Target::Short) => Held::LongSpread,
+            (Target::Short, _) | (Target::Flat, Target::Long) => Held::ShortSpread,
+            (Target::Flat, Target::Flat) => Held::Flat,
+        };
+    }
+
     fn on_candle(&mut self, _ctx: &Context<'_>, candle: &Candle, out: &mut Vec<Signal>) {
         let Some(leg) = self.symbols.iter().position(|s| *s == candle.symbol) else {
             return;

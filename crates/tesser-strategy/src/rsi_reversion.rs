@@ -188,6 +188,10 @@ impl Strategy for RsiReversion {
         &self.symbols
     }
 
+    fn sync_positions(&mut self, positions: &dyn Fn(Symbol) -> tesser_core::Decimal) {
+        self.held = crate::target_of(positions(self.symbols[0]));
+    }
+
     fn on_candle(&mut self, _ctx: &Context<'_>, candle: &Candle, out: &mut Vec<Signal>) {
         if candle.symbol != self.symbols[0] {
             return;

@@ -31,6 +31,13 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &LiveRunArgs) -> anyhow::R
             args.exchange.to_uppercase()
         );
     }
+    if args.exec == ExecMode::Live {
+        eprintln!(
+            "warning: --exec live sends real orders to [exchange.{}]; the portfolio P&L stays \
+             simulated from fills",
+            args.exchange
+        );
+    }
     let quantity = match args.quantity {
         Some(q) => q,
         None => Quantity::new(cfg.backtest.quantity).context("[backtest] quantity")?,

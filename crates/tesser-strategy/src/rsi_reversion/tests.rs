@@ -90,3 +90,23 @@ fn bad_configs_name_the_field() {
     )
     .is_ok());
 }
+
+#[test]
+fn sync_positions_forgets_a_warm_up_entry() {
+    // Warm-up: the fall to row 2 "enters" long, but the signal went nowhere.
+    let mut s = RsiReversion::new(cfg(false)).unwrap();
+    assert_eq!(close_targets(&mut s, &[10.0, 9.0, 8.0]), vec![(2, Target::Long)]);
+    // Still believing it is long, a further fall would not re-enter...
+    let mut unsynced = s.clone();
+    assert_eq!(close_targets(&mut unsynced, &[7.0]), vec![]);
+    // ...but once told it holds nothing, it enters on the live bar.
+    s.sync_positions(&|_| tesser_core::Decimal::ZERO);
+    assert_eq!(close_targets(&mut s, &[7.0]), vec![(0, Target::Long)]);
+    // And a restored long position is managed (exited) as its own.
+    let mut restored = RsiReversion::new(cfg(false)).unwrap();
+    restored.sync_positions(&|_| tesser_core::Decimal::ONE);
+    assert_eq!(
+        close_targets(&mut restored, &[10.0, 11.0, 12.0]),
+        vec![(2, Target::Flat)]
+    );
+}
