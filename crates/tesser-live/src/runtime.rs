@@ -102,8 +102,6 @@ pub async fn run_observed(
     let server = match &settings.metrics_addr {
         Some(addr) => {
             let server = tesser_telemetry::serve(metrics.clone(), addr).await?;
-            let bound: SocketAddr = server.local_addr();
-            tracing::info!(%bound, "metrics at http://{bound}/metrics");
             Some(server)
         }
         None => None,
