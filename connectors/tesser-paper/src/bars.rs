@@ -61,20 +61,11 @@ impl CurrentBars {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tesser_core::{Interval, Price, Quantity, Timestamp};
+    use tesser_core::{Interval, Price, Timestamp};
 
     fn bar(symbol: &str, t: i64) -> Candle {
         let p = Price::new(Decimal::ONE).unwrap();
-        Candle {
-            symbol: Symbol::new(symbol),
-            interval: Interval::M1,
-            open_time: Timestamp::from_millis(t),
-            open: p,
-            high: p,
-            low: p,
-            close: p,
-            volume: Quantity::ZERO,
-        }
+        Candle::flat(Symbol::new(symbol), Interval::M1, Timestamp::from_millis(t), p)
     }
 
     #[test]

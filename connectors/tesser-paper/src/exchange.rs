@@ -106,16 +106,9 @@ impl PaperExchange {
         if self.books.contains_key(&trade.symbol) {
             return;
         }
-        let p = trade.price;
         let print = Candle {
-            symbol: trade.symbol,
-            interval: Interval::M1,
-            open_time: trade.ts,
-            open: p,
-            high: p,
-            low: p,
-            close: p,
             volume: trade.qty,
+            ..Candle::flat(trade.symbol, Interval::M1, trade.ts, trade.price)
         };
         self.current.set(print, true);
         self.work_resting(trade.symbol, trade.ts, out, |x, r, out| {

@@ -27,6 +27,22 @@ pub struct Candle {
 }
 
 impl Candle {
+    /// A bar whose open, high, low and close are all `price`, with no volume
+    /// (a trade print seen as a bar, or a test fixture).
+    #[must_use]
+    pub fn flat(symbol: Symbol, interval: Interval, open_time: Timestamp, price: Price) -> Self {
+        Self {
+            symbol,
+            interval,
+            open_time,
+            open: price,
+            high: price,
+            low: price,
+            close: price,
+            volume: Quantity::ZERO,
+        }
+    }
+
     /// True when `low <= min(open, close)` and `high >= max(open, close)`.
     #[must_use]
     pub fn is_consistent(&self) -> bool {

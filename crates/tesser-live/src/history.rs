@@ -79,20 +79,11 @@ pub(crate) fn merge_by_time(per_symbol: Vec<Vec<Candle>>) -> Vec<Candle> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tesser_core::{Decimal, Price, Quantity};
+    use tesser_core::{Decimal, Price};
 
     fn bar(symbol: &str, t: i64) -> Candle {
         let p = Price::new(Decimal::ONE).unwrap();
-        Candle {
-            symbol: Symbol::new(symbol),
-            interval: Interval::M1,
-            open_time: Timestamp::from_millis(t),
-            open: p,
-            high: p,
-            low: p,
-            close: p,
-            volume: Quantity::ZERO,
-        }
+        Candle::flat(Symbol::new(symbol), Interval::M1, Timestamp::from_millis(t), p)
     }
 
     #[test]
