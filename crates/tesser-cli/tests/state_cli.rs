@@ -78,6 +78,7 @@ fn snapshot() -> LiveSnapshot {
         }],
         peak_equity: Cash::parse("26000").unwrap(),
         liquidate_only: true,
+        execution: "paper".into(),
     }
 }
 

@@ -51,10 +51,20 @@ pub(crate) fn take(session: &Session, settings: &LiveSettings, ts: Timestamp) ->
             .collect(),
         peak_equity: engine.peak_equity(),
         liquidate_only: orders.is_liquidate_only(),
+        execution: execution(settings).to_owned(),
     }
 }
 
-/// Refuses a state saved by another strategy or for other symbols.
+fn execution(settings: &LiveSettings) -> &'static str {
+    if settings.paper.is_some() {
+        "paper"
+    } else {
+        "live"
+    }
+}
+
+/// Refuses a state saved by another strategy, for other symbols or by the
+/// other execution mode.
 pub(crate) fn check_matches(
     saved: &LiveSnapshot,
     settings: &LiveSettings,
@@ -64,6 +74,9 @@ pub(crate) fn check_matches(
         path: path.display().to_string(),
         problem,
     };
+    if !saved.execution.is_empty() && saved.execution != execution(settings) {
+        return Err(mismatch(format!("holds a {} session's state", saved.execution)));
+    }
     if saved.strategy != settings.strategy_name {
         return Err(mismatch(format!("was written by strategy {}", saved.strategy)));
     }

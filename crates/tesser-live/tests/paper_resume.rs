@@ -94,3 +94,27 @@ async fn a_book_strategy_subscribes_to_the_book_and_trades_on_it() {
         snap.positions
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_file_of_another_setup_is_refused() {
+    let mock = common::mock(200, HISTORY).await;
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("paper.db");
+    let settings = common::settings(&mock, "SmaCross", &state, 5, true);
+    common::run_stepping(&mock, common::sma(), settings, HISTORY + 5, EVERY).await;
+    // A live-execution session must not adopt the paper session's orders...
+    let live = common::settings(&mock, "SmaCross", &state, 5, false);
+    let err = tesser_live::run(common::sma(), live, std::future::pending())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("paper.db") && err.contains("paper session"), "{err}");
+    // ...nor another strategy its positions.
+    let other = common::settings(&mock, "RsiReversion", &state, 5, true);
+    let rsi = common::strategy("RsiReversion", "symbol = 'BTCUSDT'\nperiod = 14");
+    let err = tesser_live::run(rsi, other, std::future::pending())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("strategy SmaCross"), "{err}");
+}

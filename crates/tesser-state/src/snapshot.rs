@@ -76,6 +76,11 @@ pub struct LiveSnapshot {
     /// The kill switch tripped: only orders that reduce positions go out.
     #[serde(default)]
     pub liquidate_only: bool,
+    /// Where orders went: `paper` or `live` (empty when unknown). A session
+    /// does not resume the other kind's state: its working orders exist
+    /// only in that kind of venue.
+    #[serde(default)]
+    pub execution: String,
 }
 
 impl LiveSnapshot {

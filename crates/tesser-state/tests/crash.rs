@@ -96,6 +96,7 @@ fn snapshot(i: u64) -> LiveSnapshot {
         }],
         peak_equity: cash,
         liquidate_only: i % 2 == 1,
+        execution: "paper".into(),
     }
 }
 

@@ -83,6 +83,14 @@ fn write_header(out: &mut String, path: &str, snap: &LiveSnapshot) {
             format!("{} (time of the last event processed)", snap.saved_at),
         ),
         ("strategy", format!("{} on {}", snap.strategy, symbols.join(", "))),
+        (
+            "execution",
+            if snap.execution.is_empty() {
+                "unknown".to_owned()
+            } else {
+                snap.execution.clone()
+            },
+        ),
         ("equity", snap.equity().to_string()),
         ("initial equity", snap.initial_equity.to_string()),
         ("peak equity", snap.peak_equity.to_string()),
