@@ -154,14 +154,37 @@ fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, ValueError>
         })
 }
 
+/// `Decimal` ordering with a fast path: values at the same scale (prices and
+/// sizes from one file usually are) compare as integers.
+#[inline]
+fn cmp_decimal(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    if a.scale() == b.scale() {
+        a.mantissa().cmp(&b.mantissa())
+    } else {
+        a.cmp(&b)
+    }
+}
+
 macro_rules! non_negative {
     ($name:ident, $field:literal, $doc:literal) => {
         #[doc = $doc]
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-        )]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
         #[serde(try_from = "Decimal", into = "Decimal")]
         pub struct $name(Decimal);
+
+        impl Ord for $name {
+            #[inline]
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                cmp_decimal(self.0, other.0)
+            }
+        }
+
+        impl PartialOrd for $name {
+            #[inline]
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
 
         impl $name {
             /// Zero.
@@ -311,9 +334,23 @@ impl Mul<Quantity> for Price {
 }
 
 /// A signed exact amount of quote currency: cash balances, fees, PnL, notionals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
 #[serde(transparent)]
 pub struct Cash(Decimal);
+
+impl Ord for Cash {
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        cmp_decimal(self.0, other.0)
+    }
+}
+
+impl PartialOrd for Cash {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Serialize for Cash {
     /// Serialises as normalised decimal text (`"-4.43072"`), never a float.
@@ -537,5 +574,38 @@ mod tests {
         let b = Quantity::parse("2").unwrap();
         assert!(a.checked_sub(b).is_none());
         assert_eq!(b.checked_sub(a), Some(a));
+    }
+
+    #[test]
+    fn ordering_matches_decimal_across_scales_and_signs() {
+        let values = [
+            "0",
+            "0.00",
+            "1",
+            "1.0",
+            "1.5",
+            "1.50",
+            "2",
+            "10",
+            "0.0001",
+            "99999999999999999999.5",
+            "79228162514264337593543950335",
+            "-1",
+            "-1.5",
+            "-0.001",
+        ];
+        for a in values {
+            for b in values {
+                let (x, y) = (
+                    Decimal::from_str_exact(a).unwrap(),
+                    Decimal::from_str_exact(b).unwrap(),
+                );
+                assert_eq!(super::cmp_decimal(x, y), x.cmp(&y), "{a} vs {b}");
+                if let (Ok(p), Ok(q)) = (Price::new(x), Price::new(y)) {
+                    assert_eq!(p.cmp(&q), x.cmp(&y), "{a} vs {b}");
+                    assert_eq!(p == q, p.cmp(&q).is_eq(), "{a} vs {b}");
+                }
+            }
+        }
     }
 }

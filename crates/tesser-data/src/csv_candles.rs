@@ -144,10 +144,22 @@ impl CandleCsvReader {
 
     fn parse_row(&mut self) -> Result<Candle, DataError> {
         let [ts, o, h, l, c, v] = self.layout.cols;
-        let open_time = Timestamp::parse_ascii(self.raw(ts, "timestamp")?)
+        // One walk over the record's field bounds instead of a lookup per
+        // column (rows wider than the array fall back to lookups).
+        let mut fields: [Option<&[u8]>; 12] = [None; 12];
+        for (slot, field) in fields.iter_mut().zip(self.record.iter()) {
+            *slot = Some(field);
+        }
+        let raw = |idx: usize, name: &'static str| -> Result<&[u8], DataError> {
+            match fields.get(idx) {
+                Some(Some(field)) => Ok(field),
+                _ => self.raw(idx, name),
+            }
+        };
+        let open_time = Timestamp::parse_ascii(raw(ts, "timestamp")?)
             .map_err(|e| self.row_error(format!("timestamp: {e}")))?;
         let price = |idx, name| -> Result<Price, DataError> {
-            Price::parse_ascii(self.raw(idx, name)?).map_err(|e| self.row_error(format!("{name}: {e}")))
+            Price::parse_ascii(raw(idx, name)?).map_err(|e| self.row_error(format!("{name}: {e}")))
         };
         let (open, high, low, close) = (
             price(o, "open")?,
@@ -155,8 +167,8 @@ impl CandleCsvReader {
             price(l, "low")?,
             price(c, "close")?,
         );
-        let volume = Quantity::parse_ascii(self.raw(v, "volume")?)
-            .map_err(|e| self.row_error(format!("volume: {e}")))?;
+        let volume =
+            Quantity::parse_ascii(raw(v, "volume")?).map_err(|e| self.row_error(format!("volume: {e}")))?;
         let symbol = match self.layout.symbol {
             Some(idx) => Symbol::new(self.field(idx, "symbol")?.trim()),
             None => self.symbol,
