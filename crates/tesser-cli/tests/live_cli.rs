@@ -10,14 +10,14 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use tesser_core::{Interval, Timestamp};
-use tesser_mock_bybit::{MockBybit, MockConfig, MockData};
+use tesser_mock_bybit::{MockBybit, MockConfig, MockData, WebhookSink};
 use tesser_state::StateStore;
 
 const START: i64 = 1_704_067_200_000;
@@ -108,35 +108,6 @@ fn http_get(addr: &str, path: &str) -> String {
     body
 }
 
-/// A webhook receiver: the body of every POST it gets.
-fn webhook() -> (String, mpsc::Receiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for conn in listener.incoming().map_while(Result::ok) {
-            let mut reader = BufReader::new(conn);
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let _ = reader
-                .get_mut()
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
-        }
-    });
-    (url, rx)
-}
-
 #[test]
 fn live_paper_run_survives_kill_9_and_catches_up() {
     // The mock serves from its own runtime; this thread only drives the test.
@@ -164,7 +135,8 @@ fn live_paper_run_survives_kill_9_and_catches_up() {
     )
     .unwrap();
     let db = dir.path().join("live.db");
-    let (hook, alerts) = webhook();
+    let sink = WebhookSink::start().unwrap();
+    let hook = sink.url().to_owned();
 
     // First run: ready after warming up on the 40 bars, then trades 30 live ones.
     let (mut child, lines) = spawn(&mock, dir.path(), &hook, &[]);
@@ -190,9 +162,7 @@ fn live_paper_run_survives_kill_9_and_catches_up() {
     assert!(!scrape.contains("mock-api-secret"));
 
     // No bars for over a second: the data-gap alert is POSTed to the webhook.
-    let alert = alerts
-        .recv_timeout(Duration::from_secs(10))
-        .expect("a data-gap alert");
+    let alert = sink.next(Duration::from_secs(10)).expect("a data-gap alert");
     assert!(alert.contains("\"kind\":\"data_gap\""), "{alert}");
     assert!(alert.contains("\"text\":"), "{alert}");
 

@@ -14,6 +14,7 @@ mod faults;
 mod http;
 mod rest;
 mod state;
+mod webhook;
 mod ws;
 
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ use tokio::task::JoinHandle;
 
 pub use data::{Bar, Bars};
 pub use faults::{FaultPlan, Faults};
+pub use webhook::WebhookSink;
 
 /// Why the mock could not start.
 #[derive(Debug, thiserror::Error)]
