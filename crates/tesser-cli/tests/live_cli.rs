@@ -205,3 +205,62 @@ fn live_paper_run_survives_kill_9_and_catches_up() {
     }
     assert_eq!(started, 2, "{log}");
 }
+
+#[test]
+fn live_run_input_errors_name_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let strategy = dir.path().join("sma.toml");
+    std::fs::write(
+        &strategy,
+        "strategy_name = 'SmaCross'\n[params]\nsymbol = 'BTCUSDT'\nfast_period = 3\nslow_period = 8\n",
+    )
+    .unwrap();
+    let strategy = strategy.to_str().unwrap();
+    // Real orders without credentials: refused before anything connects.
+    let out = common::cli(&[
+        "live",
+        "run",
+        "--strategy-config",
+        strategy,
+        "--exchange",
+        "bybit_testnet",
+        "--exec",
+        "live",
+    ]);
+    assert!(!out.status.success());
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("--exec live needs api_key and api_secret in [exchange.bybit_testnet]"),
+        "{err}"
+    );
+    // An exchange profile the config does not have.
+    let out = common::cli(&[
+        "live",
+        "run",
+        "--strategy-config",
+        strategy,
+        "--exchange",
+        "nowhere",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        common::stderr(&out).contains("nowhere"),
+        "{}",
+        common::stderr(&out)
+    );
+    // A strategy file that does not exist.
+    let out = common::cli(&[
+        "live",
+        "run",
+        "--strategy-config",
+        "missing.toml",
+        "--exchange",
+        "bybit_mock",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        common::stderr(&out).contains("missing.toml"),
+        "{}",
+        common::stderr(&out)
+    );
+}
