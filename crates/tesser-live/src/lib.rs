@@ -19,6 +19,7 @@
 //! candles (its signals are discarded), then live bars trade.
 
 mod history;
+mod rules;
 mod runtime;
 mod session;
 mod snapshot;
@@ -72,6 +73,10 @@ pub enum LiveError {
     /// The exchange could not be reached or refused a start-up request.
     #[error("exchange: {0}")]
     Exchange(#[from] tesser_bybit::BybitError),
+    /// The venue's trading rules of a traded symbol are unavailable
+    /// (required for real orders; set `[instruments.SYMBOL]` instead).
+    #[error("{0}; set [instruments.SYMBOL] in the config to trade without them")]
+    Rules(String),
     /// The saved state belongs to another setup.
     #[error("state file {path} {problem}; use another --state-path or the same strategy")]
     Mismatch {

@@ -16,7 +16,7 @@ use tesser_strategy::Strategy;
 use tesser_telemetry::{Alert, Alerter, EventKind, Metrics, Severity};
 
 use crate::session::{Session, StepOutput};
-use crate::{history, snapshot, LiveError, LiveSettings};
+use crate::{history, rules, snapshot, LiveError, LiveSettings};
 
 /// Longest time (event time) marks from trades and books go unsaved.
 const MARK_SAVE_MS: i64 = 1_000;
@@ -87,9 +87,19 @@ pub async fn run_observed(
     if let Some(s) = &saved {
         snapshot::check_matches(s, &settings, &settings.state_path)?;
     }
+    let mut engine_config = settings.engine.clone();
+    let required = settings.paper.is_none();
+    rules::complete(
+        &client,
+        &settings.symbols,
+        &mut engine_config.instruments,
+        required,
+    )
+    .await
+    .map_err(LiveError::Rules)?;
     let engine = match &saved {
-        Some(s) => snapshot::engine_from(strategy, settings.engine.clone(), s),
-        None => Engine::new(strategy, settings.engine.clone()),
+        Some(s) => snapshot::engine_from(strategy, engine_config, s),
+        None => Engine::new(strategy, engine_config),
     };
     let paper = settings.paper.map(PaperExchange::new);
     let mut session = Session::new(engine, paper);

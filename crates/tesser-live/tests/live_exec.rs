@@ -12,7 +12,8 @@ mod common;
 use std::time::Duration;
 
 use tesser_bybit::{BybitConfig, BybitHttpClient};
-use tesser_core::{Decimal, Side, Symbol};
+use tesser_core::{Cash, Decimal, Side, Symbol};
+use tesser_execution::Sizer;
 use tesser_state::StateStore;
 
 const EVERY: Duration = Duration::from_millis(15);
@@ -23,10 +24,15 @@ async fn orders_reach_the_venue_and_fills_come_back_once() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("live.db");
 
-    let settings = common::settings(&mock, "SmaCross", &state, 50, false);
-    let first = common::run_stepping(&mock, common::sma(), settings, 80, EVERY).await;
-    let settings = common::settings(&mock, "SmaCross", &state, 40, false);
-    let second = common::run_stepping(&mock, common::sma(), settings, 120, EVERY).await;
+    // 1,000 USDT an order: the size is floored to the venue's 0.001 lot,
+    // read from its instrument rules at start-up.
+    let notional = |max_bars| {
+        let mut s = common::settings(&mock, "SmaCross", &state, max_bars, false);
+        s.engine.sizer = Sizer::FixedNotional(Cash::new(Decimal::from(1000)));
+        s
+    };
+    let first = common::run_stepping(&mock, common::sma(), notional(50), 80, EVERY).await;
+    let second = common::run_stepping(&mock, common::sma(), notional(40), 120, EVERY).await;
     assert!(second.resumed);
     assert!(first.fills + second.fills >= 4, "{first:?} {second:?}");
 
@@ -38,6 +44,12 @@ async fn orders_reach_the_venue_and_fills_come_back_once() {
         first.fills + second.fills,
         "each fill booked once"
     );
+    for fill in &fills {
+        assert!(
+            fill.qty.get().normalize().scale() <= 3,
+            "not on the lot: {fill:?}"
+        );
+    }
     assert!(
         snap.open_orders.is_empty(),
         "orders settled before stopping: {:?}",
