@@ -187,6 +187,18 @@ fn live_paper_run_survives_kill_9_and_catches_up() {
     assert!(child.wait().unwrap().success(), "{end:?}");
     wait_for_bar(&db, 99);
 
+    // A third start is stopped by SIGTERM (what service managers send): it
+    // exits cleanly, saying so.
+    let (child, lines) = spawn(&mock, dir.path(), &hook, &[]);
+    wait_for(&lines, "ready:");
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    wait_for(&lines, "live session ended");
+    assert!(child.wait_with_output().unwrap().status.success());
+
     let store = StateStore::open_read_only(&db).unwrap();
     let fills = store.recent_fills(1000).unwrap();
     assert!(fills.len() as u64 >= before && !fills.is_empty());
@@ -203,7 +215,7 @@ fn live_paper_run_survives_kill_9_and_catches_up() {
         started += usize::from(v["message"] == "live session started");
         assert!(!line.contains("mock-api-secret"));
     }
-    assert_eq!(started, 2, "{log}");
+    assert_eq!(started, 3, "{log}");
 }
 
 #[test]

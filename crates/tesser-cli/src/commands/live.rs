@@ -13,7 +13,8 @@ use tesser_paper::PaperConfig;
 use crate::cli::{ExecMode, LiveRunArgs};
 use crate::config::AppConfig;
 
-/// Runs the live session described by `args` until Ctrl-C (or `--max-bars`).
+/// Runs the live session described by `args` until Ctrl-C or SIGTERM (or
+/// `--max-bars`).
 pub(crate) fn run(config_dir: &Path, env: &str, args: &LiveRunArgs) -> anyhow::Result<()> {
     let cfg = AppConfig::load(config_dir, env)?;
     let live = &cfg.live;
@@ -105,11 +106,7 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &LiveRunArgs) -> anyhow::R
         state_path.display()
     );
     let report = rt.block_on(async move {
-        let shutdown = async {
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        };
+        let shutdown = stop_signal();
         tesser_live::run_observed(strategy, settings, shutdown, move |ready| {
             if let Some(addr) = ready.metrics_addr {
                 println!("metrics: http://{addr}/metrics");
@@ -140,4 +137,29 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &LiveRunArgs) -> anyhow::R
         state_path.display()
     );
     Ok(())
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what service managers
+/// and `docker stop` send), so either stops the session cleanly.
+async fn stop_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    () = interrupt => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => interrupt.await,
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await;
 }
