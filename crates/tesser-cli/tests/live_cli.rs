@@ -276,3 +276,47 @@ fn live_run_input_errors_name_what_is_wrong() {
         common::stderr(&out)
     );
 }
+
+#[test]
+fn live_execution_sends_orders_to_the_venue_and_journals_its_fills() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mock = rt
+        .block_on(MockBybit::start(MockConfig {
+            data: MockData::Synthetic {
+                start: Timestamp::from_millis(START),
+                interval: Interval::M1,
+                count: 200,
+            },
+            live: true,
+            ..MockConfig::default()
+        }))
+        .unwrap();
+    step(&mock, 20);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sma.toml"),
+        "strategy_name = 'SmaCross'\n[params]\nsymbol = 'BTCUSDT'\nfast_period = 3\nslow_period = 8\n",
+    )
+    .unwrap();
+    let sink = WebhookSink::start().unwrap();
+    let (mut child, lines) = spawn(
+        &mock,
+        dir.path(),
+        sink.url(),
+        &["--exec", "live", "--max-bars", "40"],
+    );
+    let ready = wait_for(&lines, "ready:");
+    assert!(ready.last().unwrap().contains("(LIVE execution)"), "{ready:?}");
+    step(&mock, 40);
+    let end = wait_for(&lines, "live session ended");
+    assert!(child.wait().unwrap().success(), "{end:?}");
+    let store = StateStore::open_read_only(&dir.path().join("live.db")).unwrap();
+    let snap = store.load().unwrap().unwrap();
+    assert_eq!(snap.execution, "live");
+    assert!(store.fill_count().unwrap() >= 2, "orders filled at the venue");
+    assert!(snap.open_orders.is_empty(), "{:?}", snap.open_orders);
+}
