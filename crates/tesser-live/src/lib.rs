@@ -19,6 +19,7 @@
 //! candles (its signals are discarded), then live bars trade.
 
 mod history;
+mod reconcile;
 mod rules;
 mod runtime;
 mod session;

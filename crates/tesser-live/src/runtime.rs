@@ -11,12 +11,13 @@ use tesser_bybit::{BybitExecution, BybitHttpClient, BybitStream, StreamEvent, Su
 use tesser_core::{Cash, Command, Event, OrderStatus, OrderUpdate, Timestamp};
 use tesser_engine::{Engine, Notice};
 use tesser_paper::PaperExchange;
+use tesser_portfolio::Portfolio;
 use tesser_state::StateStore;
 use tesser_strategy::Strategy;
 use tesser_telemetry::{Alert, Alerter, EventKind, Metrics, Severity};
 
 use crate::session::{Session, StepOutput};
-use crate::{history, rules, snapshot, LiveError, LiveSettings};
+use crate::{history, reconcile, rules, snapshot, LiveError, LiveSettings};
 
 /// Longest time (event time) marks from trades and books go unsaved.
 const MARK_SAVE_MS: i64 = 1_000;
@@ -99,6 +100,20 @@ pub async fn run_observed(
     .map_err(LiveError::Rules)?;
     let engine = match &saved {
         Some(s) => snapshot::engine_from(strategy, engine_config, s),
+        // Real orders need ids no earlier session on the account used (the
+        // venue refuses a reused `orderLinkId`): a fresh session counts up
+        // from the exchange clock in microseconds; paper ones start at 1.
+        None if required => {
+            let first_id = u64::try_from(client.now().as_millis())
+                .unwrap_or(0)
+                .saturating_mul(1000);
+            Engine::with_state(
+                strategy,
+                engine_config.clone(),
+                Portfolio::new(engine_config.initial_equity),
+                first_id,
+            )
+        }
         None => Engine::new(strategy, engine_config),
     };
     let paper = settings.paper.map(PaperExchange::new);
@@ -324,6 +339,13 @@ impl Driver<'_> {
     /// the candles missed since the saved state.
     async fn start_up(&mut self, client: &BybitHttpClient, alerter: &mut Alerter) -> Result<(), LiveError> {
         let now = client.now();
+        if self.exec.is_some() && self.report.resumed {
+            let (booked, ended) = reconcile::restored_orders(client, &mut self.session, now).await?;
+            if booked + ended > 0 {
+                tracing::warn!(booked, ended, "restored orders reconciled with the venue");
+                self.after_step(alerter, now).await;
+            }
+        }
         let (mut warm, mut missed) = (Vec::new(), Vec::new());
         for &symbol in &self.settings.symbols {
             let anchor = self.session.last_candle(symbol);

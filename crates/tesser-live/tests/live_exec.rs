@@ -55,6 +55,13 @@ async fn orders_reach_the_venue_and_fills_come_back_once() {
         "orders settled before stopping: {:?}",
         snap.open_orders
     );
+    // A fresh live session numbers its orders from the exchange clock (µs),
+    // so a later session on the same account never reuses an orderLinkId.
+    assert!(
+        snap.last_order_id > 1_700_000_000_000_000,
+        "{}",
+        snap.last_order_id
+    );
 
     // The venue's own view of the position agrees with the saved portfolio.
     let venue_cfg = BybitConfig::new(&mock.rest_url(), &mock.ws_public_url(), &mock.ws_private_url())
@@ -71,4 +78,88 @@ async fn orders_reach_the_venue_and_fills_come_back_once() {
         .sum();
     let ours: Decimal = snap.positions.iter().map(|p| p.net).sum();
     assert_eq!(venue_net, ours);
+}
+
+/// A state file as a live session killed right after sending two orders
+/// would leave it: #7 reached the venue (and filled there while the process
+/// was down), #8 never did.
+fn crashed_state(
+    path: &std::path::Path,
+    sent: tesser_core::OrderRequest,
+    lost: tesser_core::OrderRequest,
+    last_bar: tesser_core::Timestamp,
+) {
+    use tesser_state::{LastCandle, LiveSnapshot, OpenOrder};
+    let cash = Cash::new(Decimal::from(100_000));
+    let snapshot = LiveSnapshot {
+        saved_at: last_bar,
+        strategy: "SmaCross".into(),
+        symbols: vec![Symbol::new("BTCUSDT")],
+        initial_equity: cash,
+        cash,
+        peak_equity: cash,
+        open_orders: [sent, lost]
+            .map(|request| OpenOrder {
+                request,
+                remaining: request.qty,
+            })
+            .to_vec(),
+        last_order_id: lost.id.0,
+        last_candles: vec![LastCandle {
+            symbol: Symbol::new("BTCUSDT"),
+            open_time: last_bar,
+        }],
+        execution: "live".into(),
+        ..LiveSnapshot::default()
+    };
+    StateStore::open(path).unwrap().save(&snapshot, &[]).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_books_fills_made_while_down_and_drops_orders_the_venue_lost() {
+    use tesser_core::{ClientOrderId, OrderKind, OrderRequest, Quantity, TimeInForce, Timestamp};
+    let mock = common::mock(300, 30).await;
+    let venue_cfg = BybitConfig::new(&mock.rest_url(), &mock.ws_public_url(), &mock.ws_private_url())
+        .with_credentials("mock-api-key", "mock-api-secret");
+    let client = BybitHttpClient::new(venue_cfg).unwrap();
+    let last_bar = Timestamp::from_millis(1_704_067_200_000 + 29 * 60_000);
+    let order = |id| OrderRequest {
+        id: ClientOrderId(id),
+        symbol: Symbol::new("BTCUSDT"),
+        side: Side::Buy,
+        qty: Quantity::new(Decimal::new(2, 2)).unwrap(),
+        kind: OrderKind::Market,
+        tif: TimeInForce::Ioc,
+        reduce_only: false,
+        created: client.now(),
+    };
+    let (sent, lost) = (order(7), order(8));
+    client.create_order(&sent).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("live.db");
+    crashed_state(&state, sent, lost, last_bar);
+
+    // A slow SmaCross that cannot trade in these few bars: only the
+    // reconciliation moves the portfolio.
+    let slow = common::strategy(
+        "SmaCross",
+        "symbol = 'BTCUSDT'\nfast_period = 20\nslow_period = 80",
+    );
+    let settings = common::settings(&mock, "SmaCross", &state, 3, false);
+    let report = common::run_stepping(&mock, slow, settings, 33, EVERY).await;
+    assert!(report.resumed);
+    assert_eq!(report.fills, 1, "{report:?}");
+
+    let store = StateStore::open(&state).unwrap();
+    let snap = store.load().unwrap().unwrap();
+    let fills = store.recent_fills(10).unwrap();
+    assert_eq!(fills.len(), 1);
+    assert_eq!((fills[0].order_id, fills[0].qty), (sent.id, sent.qty));
+    assert!(snap.open_orders.is_empty(), "#8 ended: {:?}", snap.open_orders);
+    let net: Decimal = snap.positions.iter().map(|p| p.net).sum();
+    assert_eq!(net, sent.qty.get());
+    assert!(
+        snap.cash < Cash::new(Decimal::from(100_000)),
+        "the buy was paid for"
+    );
 }
