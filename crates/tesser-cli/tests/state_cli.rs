@@ -79,6 +79,7 @@ fn snapshot() -> LiveSnapshot {
         peak_equity: Cash::parse("26000").unwrap(),
         liquidate_only: true,
         execution: "paper".into(),
+        first_order_id: 0,
     }
 }
 

@@ -220,6 +220,12 @@ impl Engine {
         self.oms.restore_working(request, remaining);
     }
 
+    /// Restores where the resumed session's order ids started (see
+    /// [`OrderManager::is_own`]).
+    pub fn restore_first_order_id(&mut self, first_id: u64) {
+        self.oms.restore_first_id(first_id);
+    }
+
     /// Handles one candle, like [`handle`](Self::handle) with
     /// `Event::Candle` but without wrapping it (the backtest's per-bar path).
     #[inline]

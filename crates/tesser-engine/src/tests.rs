@@ -144,4 +144,15 @@ fn warm_up_builds_indicators_without_orders_and_restore_keeps_state() {
         vec![(order, order.qty.get())]
     );
     assert!(r.orders().last_id() >= order.id.0);
+    // Ownership of venue events: ids this session (or the one it resumes) issued.
+    assert!(r.orders().is_own(order.id));
+    assert!(
+        !r.orders().is_own(ClientOrderId(order.id.0 + 1)),
+        "not issued yet"
+    );
+    r.restore_first_order_id(order.id.0);
+    assert!(
+        !r.orders().is_own(order.id),
+        "issued before the session's first id"
+    );
 }

@@ -46,6 +46,9 @@ struct Working {
 pub struct OrderManager {
     sizer: Sizer,
     limits: RiskLimits,
+    /// Ids above this one and up to `next_id` were issued by this manager
+    /// (or the session it resumes).
+    first_id: u64,
     next_id: u64,
     working: HashMap<ClientOrderId, Working>,
     liquidate_only: bool,
@@ -60,6 +63,7 @@ impl OrderManager {
         Self {
             sizer,
             limits,
+            first_id,
             next_id: first_id,
             working: HashMap::new(),
             liquidate_only: false,
@@ -255,6 +259,25 @@ impl OrderManager {
         if update.status.is_terminal() {
             self.working.remove(&update.id);
         }
+    }
+
+    /// True when `id` was issued by this manager or the session it resumes,
+    /// so a venue event about it belongs to this portfolio (an account may
+    /// carry other sessions' or hand-placed orders).
+    #[must_use]
+    pub fn is_own(&self, id: ClientOrderId) -> bool {
+        id.0 > self.first_id && id.0 <= self.next_id
+    }
+
+    /// The id after which this session's ids start (for persistence).
+    #[must_use]
+    pub fn first_id(&self) -> u64 {
+        self.first_id
+    }
+
+    /// Restores where the resumed session's ids started.
+    pub fn restore_first_id(&mut self, first_id: u64) {
+        self.first_id = first_id.min(self.next_id);
     }
 
     /// The id of the last order created (for persistence).

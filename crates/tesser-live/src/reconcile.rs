@@ -56,3 +56,34 @@ pub(crate) async fn restored_orders(
     }
     Ok((booked, ended))
 }
+
+/// Symbols whose venue position differs from the portfolio's, as
+/// `(symbol, ours, venue's)`.
+///
+/// # Errors
+/// A failed REST request.
+pub(crate) async fn position_mismatches(
+    client: &BybitHttpClient,
+    session: &Session,
+    symbols: &[tesser_core::Symbol],
+) -> Result<Vec<(tesser_core::Symbol, tesser_core::Decimal, tesser_core::Decimal)>, BybitError> {
+    let venue = client.positions(None).await?;
+    let portfolio = session.engine().portfolio();
+    let mut out = Vec::new();
+    for &symbol in symbols {
+        let theirs: tesser_core::Decimal = venue
+            .iter()
+            .filter(|p| p.symbol == symbol)
+            .map(|p| match p.side {
+                Some(tesser_core::Side::Buy) => p.size.get(),
+                Some(tesser_core::Side::Sell) => -p.size.get(),
+                None => tesser_core::Decimal::ZERO,
+            })
+            .sum();
+        let ours = portfolio.net_position(symbol);
+        if ours != theirs {
+            out.push((symbol, ours, theirs));
+        }
+    }
+    Ok(out)
+}

@@ -346,6 +346,22 @@ impl Driver<'_> {
                 self.after_step(alerter, now).await;
             }
         }
+        if self.exec.is_some() {
+            // Trading on a position the venue does not have compounds the
+            // error: say so loudly (the venue's figure is the real one).
+            for (symbol, ours, venue) in
+                reconcile::position_mismatches(client, &self.session, &self.settings.symbols).await?
+            {
+                let message = format!(
+                    "position mismatch on {symbol}: the saved portfolio holds {ours}, the venue {venue}; \
+                     reconcile by hand (the session keeps trading its own figure)"
+                );
+                tracing::error!(%symbol, %ours, %venue, "position mismatch with the venue");
+                alerter
+                    .notify(&Alert::custom(Severity::Critical, message, now))
+                    .await;
+            }
+        }
         let (mut warm, mut missed) = (Vec::new(), Vec::new());
         for &symbol in &self.settings.symbols {
             let anchor = self.session.last_candle(symbol);

@@ -163,8 +163,22 @@ impl Session {
     }
 
     /// Books an event reported by a real venue (fill or order update); a fill
-    /// booked before is ignored. Returns `false` when it was a duplicate.
+    /// booked before, or an event about an order this session did not place
+    /// (another session or a hand-placed order on the same account), is
+    /// ignored. Returns `false` when it was ignored.
     pub fn on_venue_event(&mut self, event: &Event) -> bool {
+        let id = match event {
+            Event::Fill(f) => Some(f.order_id),
+            Event::OrderUpdate(u) => Some(u.id),
+            _ => None,
+        };
+        if let Some(id) = id.filter(|id| !self.engine.orders().is_own(*id)) {
+            tracing::warn!(
+                order = id.0,
+                "venue event about an order this session did not place; not booked"
+            );
+            return false;
+        }
         if let Event::Fill(fill) = event {
             if !self.booked.insert(FillKey::of(fill)) {
                 return false;

@@ -44,6 +44,7 @@ pub(crate) fn take(session: &Session, settings: &LiveSettings, ts: Timestamp) ->
             })
             .collect(),
         last_order_id: orders.last_id(),
+        first_order_id: orders.first_id(),
         last_candles: session
             .last_candles()
             .into_iter()
@@ -108,6 +109,7 @@ pub(crate) fn engine_from(strategy: Box<dyn Strategy>, config: EngineConfig, sav
         engine.restore_order(order.request, order.remaining.get());
     }
     engine.restore_risk(saved.peak_equity, saved.liquidate_only);
+    engine.restore_first_order_id(saved.first_order_id);
     engine
 }
 

@@ -67,6 +67,10 @@ pub struct LiveSnapshot {
     pub open_orders: Vec<OpenOrder>,
     /// The last client order id handed out.
     pub last_order_id: u64,
+    /// The session's ids are those above this one (0 for older files: every
+    /// id up to `last_order_id`).
+    #[serde(default)]
+    pub first_order_id: u64,
     /// The last closed candle processed, per symbol.
     #[serde(default)]
     pub last_candles: Vec<LastCandle>,

@@ -97,6 +97,7 @@ fn snapshot(i: u64) -> LiveSnapshot {
         peak_equity: cash,
         liquidate_only: i % 2 == 1,
         execution: "paper".into(),
+        first_order_id: 0,
     }
 }
 

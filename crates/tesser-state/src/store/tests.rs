@@ -77,6 +77,7 @@ fn snapshot() -> LiveSnapshot {
         peak_equity: Cash::parse("10050.5").unwrap(),
         liquidate_only: true,
         execution: "paper".into(),
+        first_order_id: 0,
     }
 }
 
