@@ -3,40 +3,18 @@
 //! `cargo bench -p tesser-backtester`
 #![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
 
+mod common;
+
 use std::hint::black_box;
 use std::io::Write;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use tesser_backtester::{run, BacktestConfig, NullRecorder};
-use tesser_core::{Candle, Cash, Decimal, Interval, Quantity, Symbol, Timestamp};
-use tesser_data::{CandleCsvReader, DataError, SyntheticCandles};
-use tesser_engine::EngineConfig;
-use tesser_execution::{RiskLimits, Sizer};
-use tesser_paper::PaperConfig;
+use tesser_backtester::{run, NullRecorder};
+use tesser_core::{Interval, Symbol};
+use tesser_data::{CandleCsvReader, DataError};
 
 const N: usize = 1_000_000;
-
-fn candles() -> Vec<Candle> {
-    let start = Timestamp::from_millis(1_704_067_200_000);
-    SyntheticCandles::new(Symbol::new("BTCUSDT"), Interval::M1, start, N, 42)
-        .map_while(Result::ok)
-        .collect()
-}
-
-fn config() -> BacktestConfig {
-    BacktestConfig {
-        engine: EngineConfig {
-            initial_equity: Cash::new(Decimal::from(100_000)),
-            sizer: Sizer::FixedQuantity(Quantity::new(Decimal::new(1, 2)).unwrap_or_default()),
-            limits: RiskLimits::default(),
-            instruments: Default::default(),
-        },
-        paper: PaperConfig::default(),
-        bars_per_year: Interval::M1.bars_per_year(),
-        perp: None,
-    }
-}
 
 fn strategy() -> Box<dyn tesser_strategy::Strategy> {
     let params: toml::Table =
@@ -48,13 +26,13 @@ fn strategy() -> Box<dyn tesser_strategy::Strategy> {
 }
 
 fn engine_core(c: &mut Criterion) {
-    let data = candles();
+    let data = common::candles(N);
     let mut g = c.benchmark_group("engine_core");
     g.sample_size(10).throughput(Throughput::Elements(N as u64));
     g.bench_function("sma_cross_1m_candles", |b| {
         b.iter(|| {
             let feed = data.iter().map(|c| Ok::<_, DataError>(*c));
-            black_box(run(strategy(), feed, &config(), &mut NullRecorder).map(|r| r.final_equity))
+            black_box(run(strategy(), feed, &common::config(), &mut NullRecorder).map(|r| r.final_equity))
         });
     });
     g.finish();
@@ -65,7 +43,7 @@ fn csv_load(c: &mut Criterion) {
         return;
     };
     let mut text = String::from("timestamp,open,high,low,close,volume\n");
-    for k in candles() {
+    for k in common::candles(N) {
         text.push_str(&format!(
             "{},{},{},{},{},{}\n",
             k.open_time, k.open, k.high, k.low, k.close, k.volume

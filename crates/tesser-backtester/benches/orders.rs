@@ -12,16 +12,15 @@
 //! `cargo bench -p tesser-backtester --bench orders`
 #![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use tesser_backtester::{run, BacktestConfig, NullRecorder};
-use tesser_core::{Candle, Cash, Decimal, Interval, Quantity, Signal, Symbol, Target, Timestamp};
-use tesser_data::{DataError, SyntheticCandles};
-use tesser_engine::EngineConfig;
-use tesser_execution::{RiskLimits, Sizer};
-use tesser_paper::PaperConfig;
+use tesser_backtester::{run, NullRecorder};
+use tesser_core::{Candle, Decimal, Signal, Symbol, Target};
+use tesser_data::DataError;
 use tesser_strategy::{Context, Strategy};
 
 const N: usize = 200_000;
@@ -54,43 +53,18 @@ impl Strategy for Flipper {
     }
 }
 
-fn symbol() -> Symbol {
-    Symbol::new("BTCUSDT")
-}
-
-fn candles() -> Vec<Candle> {
-    let start = Timestamp::from_millis(1_704_067_200_000);
-    SyntheticCandles::new(symbol(), Interval::M1, start, N, 42)
-        .map_while(Result::ok)
-        .collect()
-}
-
-fn config() -> BacktestConfig {
-    BacktestConfig {
-        engine: EngineConfig {
-            initial_equity: Cash::new(Decimal::from(100_000)),
-            sizer: Sizer::FixedQuantity(Quantity::new(Decimal::new(1, 2)).unwrap_or_default()),
-            limits: RiskLimits::default(),
-            instruments: Default::default(),
-        },
-        paper: PaperConfig::default(),
-        bars_per_year: Interval::M1.bars_per_year(),
-        perp: None,
-    }
-}
-
 /// One backtest over `data`; returns the number of fills (0 on error).
 fn backtest(data: &[Candle], trade: bool) -> u64 {
     let strategy = Box::new(Flipper {
-        symbols: [symbol()],
+        symbols: [common::symbol()],
         trade,
     });
     let feed = data.iter().map(|c| Ok::<_, DataError>(*c));
-    run(strategy, feed, &config(), &mut NullRecorder).map_or(0, |r| r.fills)
+    run(strategy, feed, &common::config(), &mut NullRecorder).map_or(0, |r| r.fills)
 }
 
 fn order_cost(c: &mut Criterion) {
-    let data = candles();
+    let data = common::candles(N);
     let mut g = c.benchmark_group("order_cost");
     g.sample_size(10).throughput(Throughput::Elements(N as u64));
     g.bench_function("idle_200k_candles", |b| {
@@ -118,7 +92,7 @@ fn per_order_summary(_: &mut Criterion) {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let data = candles();
+    let data = common::candles(N);
     let mut per_order = Vec::with_capacity(ROUNDS);
     let mut fills = 0;
     for _ in 0..ROUNDS {

@@ -108,9 +108,10 @@ fn http_get(addr: &str, path: &str) -> String {
     body
 }
 
-#[test]
-fn live_paper_run_survives_kill_9_and_catches_up() {
-    // The mock serves from its own runtime; this thread only drives the test.
+/// A live-replay mock of `count` one-minute bars with `history` pushed,
+/// served from its own runtime (returned: it must outlive the test), and a
+/// folder holding `sma.toml` (SmaCross 3/8 on BTCUSDT).
+fn market(count: usize, history: usize) -> (tokio::runtime::Runtime, MockBybit, tempfile::TempDir) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -121,19 +122,25 @@ fn live_paper_run_survives_kill_9_and_catches_up() {
             data: MockData::Synthetic {
                 start: Timestamp::from_millis(START),
                 interval: Interval::M1,
-                count: 400,
+                count,
             },
             live: true,
             ..MockConfig::default()
         }))
         .unwrap();
-    step(&mock, 40);
+    step(&mock, history);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("sma.toml"),
         "strategy_name = 'SmaCross'\n[params]\nsymbol = 'BTCUSDT'\nfast_period = 3\nslow_period = 8\n",
     )
     .unwrap();
+    (rt, mock, dir)
+}
+
+#[test]
+fn live_paper_run_survives_kill_9_and_catches_up() {
+    let (_rt, mock, dir) = market(400, 40);
     let db = dir.path().join("live.db");
     let sink = WebhookSink::start().unwrap();
     let hook = sink.url().to_owned();
@@ -279,29 +286,7 @@ fn live_run_input_errors_name_what_is_wrong() {
 
 #[test]
 fn live_execution_sends_orders_to_the_venue_and_journals_its_fills() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let mock = rt
-        .block_on(MockBybit::start(MockConfig {
-            data: MockData::Synthetic {
-                start: Timestamp::from_millis(START),
-                interval: Interval::M1,
-                count: 200,
-            },
-            live: true,
-            ..MockConfig::default()
-        }))
-        .unwrap();
-    step(&mock, 20);
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("sma.toml"),
-        "strategy_name = 'SmaCross'\n[params]\nsymbol = 'BTCUSDT'\nfast_period = 3\nslow_period = 8\n",
-    )
-    .unwrap();
+    let (_rt, mock, dir) = market(200, 20);
     let sink = WebhookSink::start().unwrap();
     let (mut child, lines) = spawn(
         &mock,
