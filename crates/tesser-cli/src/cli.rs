@@ -369,6 +369,11 @@ pub struct LiveRunArgs {
     /// a resumed session keeps its saved cash).
     #[arg(long, allow_negative_numbers = true)]
     pub initial_equity: Option<Decimal>,
+    /// Paper fill model: `next-open` (a bar's decision fills at the next
+    /// bar's open, as in a backtest) or `close` (at the decision bar's
+    /// close); default `[backtest] fill`.
+    #[arg(long, value_parser = parse_fill)]
+    pub fill: Option<FillModel>,
     /// Paper fee in basis points of notional (default `[backtest] fee_bps`).
     #[arg(long, allow_negative_numbers = true)]
     pub fee_bps: Option<Decimal>,

@@ -118,3 +118,24 @@ async fn a_state_file_of_another_setup_is_refused() {
         .to_string();
     assert!(err.contains("strategy SmaCross"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_fills_trade_at_the_decision_bars_close() {
+    let mock = common::mock(200, HISTORY).await;
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("close.db");
+    let mut settings = common::settings(&mock, "SmaCross", &state, 40, true);
+    settings.paper = Some(tesser_paper::PaperConfig {
+        fill: tesser_paper::FillModel::Close,
+        ..tesser_paper::PaperConfig::default()
+    });
+    let report = common::run_stepping(&mock, common::sma(), settings, HISTORY + 40, EVERY).await;
+    let (_, fills) = saved(&state);
+    assert!(report.fills >= 2 && fills.len() as u64 == report.fills);
+    // Every fill is at the close of the bar that decided it.
+    let closes: Vec<(i64, Decimal)> = mock.bars().bars.iter().map(|b| (b.start, b.close)).collect();
+    for fill in &fills {
+        let bar = closes.iter().find(|(t, _)| *t == fill.ts.as_millis());
+        assert_eq!(bar.map(|(_, c)| *c), Some(fill.price.get()), "{fill:?}");
+    }
+}

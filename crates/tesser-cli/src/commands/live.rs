@@ -52,6 +52,7 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &LiveRunArgs) -> anyhow::R
     }
     let fee_bps = args.fee_bps.unwrap_or(cfg.backtest.fee_bps);
     let paper = (args.exec == ExecMode::Paper).then(|| PaperConfig {
+        fill: args.fill.unwrap_or(cfg.backtest.fill),
         fee_bps,
         slippage_bps: args.slippage_bps.unwrap_or(cfg.backtest.slippage_bps),
         ..PaperConfig::default()
