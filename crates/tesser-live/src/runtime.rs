@@ -183,7 +183,13 @@ pub async fn run_observed(
         warm_up_bars: driver.report.warm_up_bars,
         caught_up_bars: driver.report.bars,
     });
+    let symbols: Vec<&str> = settings.symbols.iter().map(|s| s.as_str()).collect();
     tracing::info!(
+        strategy = %settings.strategy_name,
+        symbols = %symbols.join(","),
+        interval = %settings.interval,
+        execution = if settings.paper.is_some() { "paper" } else { "live" },
+        state = %settings.state_path.display(),
         resumed = driver.report.resumed,
         warm_up = driver.report.warm_up_bars,
         caught_up = driver.report.bars,
