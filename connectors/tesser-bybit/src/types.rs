@@ -1,7 +1,9 @@
 //! Connector-level values for venue facts that `tesser-core` has no type for
 //! (instrument filters, tickers, positions, balances). Money stays exact.
 
-use tesser_core::{Cash, ClientOrderId, Fill, OrderStatus, Price, Quantity, Side, Symbol, Timestamp};
+use tesser_core::{
+    exec_id_digest, Cash, ClientOrderId, Fill, OrderStatus, Price, Quantity, Side, Symbol, Timestamp,
+};
 
 /// Trading rules of one instrument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +105,7 @@ impl Execution {
             price: self.price,
             fee: self.fee,
             ts: self.ts,
+            exec_id: Some(exec_id_digest(&self.exec_id)),
         })
     }
 }

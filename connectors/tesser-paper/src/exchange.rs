@@ -308,6 +308,7 @@ impl PaperExchange {
             price,
             fee,
             ts,
+            exec_id: None,
         }));
     }
 

@@ -92,6 +92,7 @@ fn fill(order: u64) -> Fill {
         price: Price::new(Decimal::from(60_000 + order)).unwrap(),
         fee: Cash::parse("0.0600123").unwrap(),
         ts: Timestamp::from_millis(1_714_953_600_000 + order as i64 * 60_000),
+        exec_id: None,
     }
 }
 

@@ -23,7 +23,9 @@ pub use instrument::{InstrumentSpec, SpecError};
 pub use interval::{Interval, IntervalError};
 pub use market::{BookLevel, BookUpdate, BookUpdateKind, Candle, Trade};
 pub use money::{decimal_to_f64, Cash, Price, Quantity, ValueError};
-pub use order::{ClientOrderId, Fill, OrderKind, OrderRequest, OrderStatus, OrderUpdate, Side, TimeInForce};
+pub use order::{
+    exec_id_digest, ClientOrderId, Fill, OrderKind, OrderRequest, OrderStatus, OrderUpdate, Side, TimeInForce,
+};
 pub use rust_decimal::Decimal;
 pub use signal::{Signal, Target};
 pub use symbol::{Symbol, SymbolHasher, SymbolMap};

@@ -174,4 +174,19 @@ pub struct Fill {
     pub fee: Cash,
     /// Execution time.
     pub ts: Timestamp,
+    /// The venue's execution id, as a 64-bit digest (see
+    /// [`exec_id_digest`]); `None` for simulated fills. Two executions of one
+    /// order at the same time, size and price are told apart by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec_id: Option<u64>,
+}
+
+/// A stable 64-bit digest (FNV-1a) of a venue's execution id text, never 0
+/// (0 stands for "none" where a number must be stored).
+#[must_use]
+pub fn exec_id_digest(id: &str) -> u64 {
+    let digest = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    digest.max(1)
 }

@@ -43,6 +43,7 @@ fn fill_for(cmd: &Command, price: i64, t: i64) -> Event {
         price: Price::new(Decimal::from(price)).unwrap(),
         fee: Cash::ZERO,
         ts: Timestamp::from_millis(t),
+        exec_id: None,
     })
 }
 

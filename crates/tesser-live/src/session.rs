@@ -9,13 +9,15 @@ use tesser_engine::{Engine, Notice};
 use tesser_paper::PaperExchange;
 
 /// Identity of a fill across restarts: the venue may report an execution
-/// again after a reconnect, and a replayed bar re-creates the same fill.
+/// again after a reconnect, and a replayed bar re-creates the same fill. The
+/// venue's execution id keeps two equal executions of one order apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct FillKey {
     order: u64,
     ts: i64,
     qty: tesser_core::Decimal,
     price: tesser_core::Decimal,
+    exec: Option<u64>,
 }
 
 impl FillKey {
@@ -25,6 +27,7 @@ impl FillKey {
             ts: fill.ts.as_millis(),
             qty: fill.qty.get().normalize(),
             price: fill.price.get().normalize(),
+            exec: fill.exec_id,
         }
     }
 }

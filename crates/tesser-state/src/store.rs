@@ -11,7 +11,7 @@ use crate::{LiveSnapshot, StateError};
 
 /// The schema version this build writes (`PRAGMA user_version`); files with
 /// a newer one are refused.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -36,6 +36,12 @@ const MIGRATIONS: &[&str] = &[
          ts       INTEGER NOT NULL
      );
      CREATE UNIQUE INDEX fills_identity ON fills (order_id, ts, qty, price);",
+    // 2: the venue's execution id (a 64-bit digest; 0 = none), part of a
+    // fill's identity: two executions of one order at the same time, size
+    // and price are two fills.
+    "ALTER TABLE fills ADD COLUMN exec_id INTEGER NOT NULL DEFAULT 0;
+     DROP INDEX fills_identity;
+     CREATE UNIQUE INDEX fills_identity ON fills (order_id, ts, qty, price, exec_id);",
 ];
 
 /// How long a statement waits for another connection's lock.
@@ -237,8 +243,8 @@ impl StateStore {
 
     /// In one transaction, replaces the snapshot with `snapshot` and appends
     /// `new_fills` to the journal. A fill is identified by (order id, time,
-    /// quantity, price): one already journaled (a replay after a crash) is
-    /// skipped, not duplicated. Durable once this returns.
+    /// quantity, price, venue execution id): one already journaled (a replay
+    /// after a crash) is skipped, not duplicated. Durable once this returns.
     ///
     /// # Errors
     /// [`StateError::Sqlite`] when the write fails (nothing is then
@@ -268,8 +274,8 @@ impl StateStore {
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO fills (order_id, symbol, side, qty, price, fee, ts)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT OR IGNORE INTO fills (order_id, symbol, side, qty, price, fee, ts, exec_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )
                 .map_err(sql(path))?;
             for fill in new_fills {
@@ -286,6 +292,8 @@ impl StateStore {
                         fill.price.to_string(),
                         fill.fee.to_string(),
                         fill.ts.as_millis(),
+                        // Stored as the same 64 bits, read back unchanged.
+                        fill.exec_id.map_or(0, |id| id as i64),
                     ])
                     .map_err(sql(path))?;
             }
@@ -304,7 +312,7 @@ impl StateStore {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT seq, order_id, symbol, side, qty, price, fee, ts
+                "SELECT seq, order_id, symbol, side, qty, price, fee, ts, exec_id
                  FROM fills ORDER BY seq DESC LIMIT ?1",
             )
             .map_err(sql(path))?;
@@ -319,6 +327,7 @@ impl StateStore {
                     price: row.get(5)?,
                     fee: row.get(6)?,
                     ts: row.get(7)?,
+                    exec_id: row.get(8)?,
                 })
             })
             .map_err(sql(path))?;
@@ -358,6 +367,7 @@ struct FillRow {
     price: String,
     fee: String,
     ts: i64,
+    exec_id: i64,
 }
 
 impl FillRow {
@@ -380,6 +390,7 @@ impl FillRow {
             price: Price::parse(&self.price).map_err(|e| e.to_string())?,
             fee: Cash::parse(&self.fee).map_err(|e| e.to_string())?,
             ts: Timestamp::from_millis(self.ts),
+            exec_id: (self.exec_id != 0).then_some(self.exec_id as u64),
         })
     }
 }

@@ -44,6 +44,7 @@ fn fill(i: u64) -> Fill {
         price: Price::new(Decimal::from(i)).unwrap(),
         fee: Cash::new(Decimal::from(i)),
         ts: Timestamp::from_millis(i as i64),
+        exec_id: None,
     }
 }
 

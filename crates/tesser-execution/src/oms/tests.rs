@@ -43,6 +43,7 @@ fn targets_become_deltas() {
         price: Price::parse("1").unwrap(),
         fee: Cash::ZERO,
         ts: Timestamp::from_millis(2),
+        exec_id: None,
     });
     assert_eq!(m.pending(o.symbol), Decimal::ZERO);
     let r = m

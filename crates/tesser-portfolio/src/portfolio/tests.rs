@@ -11,6 +11,7 @@ fn fill(side: Side, qty: &str, price: &str, fee: &str, t: i64) -> Fill {
         price: Price::parse(price).unwrap(),
         fee: Cash::parse(fee).unwrap(),
         ts: Timestamp::from_millis(t),
+        exec_id: None,
     }
 }
 

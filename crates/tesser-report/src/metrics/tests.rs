@@ -23,6 +23,7 @@ fn fill(side: Side, qty: i64, price: i64, fee: i64, ts: i64) -> Fill {
         price: Price::new(d(price)).unwrap(),
         fee: Cash::new(d(fee)),
         ts: Timestamp::from_millis(ts),
+        exec_id: None,
     }
 }
 

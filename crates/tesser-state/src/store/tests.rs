@@ -20,6 +20,7 @@ fn fill(order: u64, qty: &str, price: &str, at: &str) -> Fill {
         price: Price::parse(price).unwrap(),
         fee: Cash::parse("-0.000000012345678901234567891").unwrap(),
         ts: ts(at),
+        exec_id: None,
     }
 }
 
@@ -184,10 +185,14 @@ fn newer_schema_is_refused_naming_the_file() {
         StateStore::open(&path).unwrap_err(),
         StateStore::open_read_only(&path).unwrap_err(),
     ] {
-        assert!(matches!(err, StateError::SchemaTooNew { found: 2, .. }), "{err}");
-        let text = err.to_string();
         assert!(
-            text.contains(&path.display().to_string()) && text.contains("version 2"),
+            matches!(err, StateError::SchemaTooNew { found, .. } if found == SCHEMA_VERSION + 1),
+            "{err}"
+        );
+        let text = err.to_string();
+        let newer = format!("version {}", SCHEMA_VERSION + 1);
+        assert!(
+            text.contains(&path.display().to_string()) && text.contains(&newer),
             "{text}"
         );
     }
@@ -267,4 +272,59 @@ fn read_only_never_creates_and_sees_committed_saves() {
     // Also after the writer closed and checkpointed the WAL away.
     let reader = StateStore::open_read_only(&path).unwrap();
     assert_eq!(reader.load().unwrap(), Some(snapshot()));
+}
+
+#[test]
+fn equal_executions_with_distinct_venue_ids_are_two_fills() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = StateStore::open(&dir.path().join("s.db")).unwrap();
+    let base = fill(7, "0.01", "42000.5", "2024-01-01T00:00:00Z");
+    let (a, b) = (
+        Fill {
+            exec_id: Some(tesser_core::exec_id_digest("exec-a")),
+            ..base
+        },
+        Fill {
+            exec_id: Some(tesser_core::exec_id_digest("exec-b")),
+            ..base
+        },
+    );
+    store.save(&snapshot(), &[a, b]).unwrap();
+    store.save(&snapshot(), &[b, a]).unwrap(); // re-reported after a reconnect
+    assert_eq!(store.fill_count().unwrap(), 2);
+    let back = store.recent_fills(10).unwrap();
+    assert_eq!(back, vec![b, a], "exec ids read back unchanged, newest first");
+}
+
+#[test]
+fn a_schema_1_file_is_migrated_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute(
+            "INSERT INTO fills (order_id, symbol, side, qty, price, fee, ts)
+             VALUES (3, 'BTCUSDT', 'buy', '0.5', '100', '0.1', 1000)",
+            [],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let mut store = StateStore::open(&path).unwrap();
+    let old = store.recent_fills(1).unwrap();
+    assert_eq!((old[0].order_id, old[0].exec_id), (ClientOrderId(3), None));
+    // The same fill again is still a duplicate; one with a venue id is new.
+    let again = old[0];
+    let with_id = Fill {
+        exec_id: Some(42),
+        ..again
+    };
+    store.save(&snapshot(), &[again, with_id]).unwrap();
+    assert_eq!(store.fill_count().unwrap(), 2);
+    let version: i64 = store
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
 }
