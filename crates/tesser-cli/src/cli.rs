@@ -254,24 +254,9 @@ pub struct BacktestRunArgs {
     /// Bar interval (inferred from the data when omitted; synthetic default 1m).
     #[arg(long)]
     pub interval: Option<Interval>,
-    /// Fixed order size in base units.
-    #[arg(long, allow_negative_numbers = true)]
-    pub quantity: Option<Quantity>,
-    /// Position sizing.
+    /// Order size, starting cash, fill model, fee and slippage.
     #[command(flatten)]
-    pub sizing: SizingArgs,
-    /// Starting cash.
-    #[arg(long, allow_negative_numbers = true)]
-    pub initial_equity: Option<Decimal>,
-    /// Fill model: `next-open` or `close`.
-    #[arg(long, value_parser = parse_fill)]
-    pub fill: Option<FillModel>,
-    /// Fee in basis points of notional on every fill.
-    #[arg(long, allow_negative_numbers = true)]
-    pub fee_bps: Option<Decimal>,
-    /// Adverse slippage in basis points on market and stop fills.
-    #[arg(long, allow_negative_numbers = true)]
-    pub slippage_bps: Option<Decimal>,
+    pub trade: TradeArgs,
     /// Taker fee in basis points (overrides --fee-bps for taker fills).
     #[arg(long, allow_negative_numbers = true)]
     pub taker_fee_bps: Option<Decimal>,
@@ -304,6 +289,31 @@ pub struct BacktestRunArgs {
     /// Also write a self-contained HTML report (charts, monthly returns, trades).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+}
+
+/// Order size, cash and simulated-venue flags shared by `backtest run` and
+/// `live run`; unset flags fall back to `[backtest]` and `[sizing]`.
+#[derive(Debug, Clone, Args)]
+pub struct TradeArgs {
+    /// Fixed order size in base units.
+    #[arg(long, allow_negative_numbers = true)]
+    pub quantity: Option<Quantity>,
+    /// Position sizing.
+    #[command(flatten)]
+    pub sizing: SizingArgs,
+    /// Starting cash.
+    #[arg(long, allow_negative_numbers = true)]
+    pub initial_equity: Option<Decimal>,
+    /// Fill model: `next-open` (a bar's decision fills at the next bar's
+    /// open) or `close` (at the decision bar's close).
+    #[arg(long, value_parser = parse_fill)]
+    pub fill: Option<FillModel>,
+    /// Fee in basis points of notional on every fill.
+    #[arg(long, allow_negative_numbers = true)]
+    pub fee_bps: Option<Decimal>,
+    /// Adverse slippage in basis points on market and stop fills.
+    #[arg(long, allow_negative_numbers = true)]
+    pub slippage_bps: Option<Decimal>,
 }
 
 /// Position sizing flags shared by `backtest run` and `live run`.
@@ -359,27 +369,11 @@ pub struct LiveRunArgs {
     /// Bar interval of the kline subscription.
     #[arg(long, default_value = "1m")]
     pub interval: Interval,
-    /// Fixed order size in base units (default `[backtest] quantity`).
-    #[arg(long, allow_negative_numbers = true)]
-    pub quantity: Option<Quantity>,
-    /// Position sizing.
+    /// Order size, starting cash of a new session (a resumed one keeps its
+    /// saved cash) and, with `--exec paper`, the paper venue's fill model,
+    /// fee and slippage.
     #[command(flatten)]
-    pub sizing: SizingArgs,
-    /// Starting cash of a new session (default `[backtest] initial_equity`;
-    /// a resumed session keeps its saved cash).
-    #[arg(long, allow_negative_numbers = true)]
-    pub initial_equity: Option<Decimal>,
-    /// Paper fill model: `next-open` (a bar's decision fills at the next
-    /// bar's open, as in a backtest) or `close` (at the decision bar's
-    /// close); default `[backtest] fill`.
-    #[arg(long, value_parser = parse_fill)]
-    pub fill: Option<FillModel>,
-    /// Paper fee in basis points of notional (default `[backtest] fee_bps`).
-    #[arg(long, allow_negative_numbers = true)]
-    pub fee_bps: Option<Decimal>,
-    /// Paper slippage in basis points (default `[backtest] slippage_bps`).
-    #[arg(long, allow_negative_numbers = true)]
-    pub slippage_bps: Option<Decimal>,
+    pub trade: TradeArgs,
     /// SQLite state file (default `[live] state_path`).
     #[arg(long)]
     pub state_path: Option<PathBuf>,

@@ -46,29 +46,19 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
     let symbols: Vec<Symbol> = strategy.symbols().to_vec();
     let name = strategy.name();
 
-    let quantity = match args.quantity {
-        Some(q) => q,
-        None => Quantity::new(d.quantity).context("[backtest] quantity")?,
-    };
-    if quantity.is_zero() {
-        bail!("--quantity must be greater than zero");
-    }
-    let initial = args.initial_equity.unwrap_or(d.initial_equity);
-    if initial <= Decimal::ZERO {
-        bail!("--initial-equity must be greater than zero, got {initial}");
-    }
-    let fee_bps = args.taker_fee_bps.or(args.fee_bps).unwrap_or(d.fee_bps);
+    let crate::commands::sizing::Trade {
+        quantity,
+        initial,
+        fill,
+        fee_bps,
+        slippage_bps,
+    } = crate::commands::sizing::trade(&args.trade, &cfg, args.taker_fee_bps)?;
     if args
         .max_volume_fraction
         .is_some_and(|f| f <= Decimal::ZERO || f > Decimal::ONE)
     {
         bail!("--max-volume-fraction must be in (0, 1]");
     }
-    let slippage_bps = args.slippage_bps.unwrap_or(d.slippage_bps);
-    if fee_bps < Decimal::ZERO || slippage_bps < Decimal::ZERO {
-        bail!("--fee-bps and --slippage-bps must not be negative");
-    }
-    let fill = args.fill.unwrap_or(d.fill);
 
     let books = crate::commands::feeds::has_books(args);
     let book_streams = crate::commands::feeds::book_streams(args, &symbols, args.seed.unwrap_or(d.seed))?;
@@ -110,7 +100,7 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &BacktestRunArgs) -> anyho
     let config = BacktestConfig {
         engine: EngineConfig {
             initial_equity: Cash::new(initial),
-            sizer: crate::commands::sizing::sizer(&args.sizing, &cfg, quantity)?,
+            sizer: crate::commands::sizing::sizer(&args.trade.sizing, &cfg, quantity)?,
             limits: cfg.risk_management.limits(),
             instruments: crate::commands::sizing::instruments(&cfg)?,
         },

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use tesser_core::{Cash, Decimal, Quantity};
+use tesser_core::{Cash, Decimal};
 use tesser_engine::EngineConfig;
 use tesser_live::LiveSettings;
 use tesser_paper::PaperConfig;
@@ -39,22 +39,11 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &LiveRunArgs) -> anyhow::R
             args.exchange
         );
     }
-    let quantity = match args.quantity {
-        Some(q) => q,
-        None => Quantity::new(cfg.backtest.quantity).context("[backtest] quantity")?,
-    };
-    if quantity.is_zero() {
-        bail!("--quantity must be greater than zero");
-    }
-    let initial = args.initial_equity.unwrap_or(cfg.backtest.initial_equity);
-    if initial <= Decimal::ZERO {
-        bail!("--initial-equity must be greater than zero, got {initial}");
-    }
-    let fee_bps = args.fee_bps.unwrap_or(cfg.backtest.fee_bps);
+    let trade = crate::commands::sizing::trade(&args.trade, &cfg, None)?;
     let paper = (args.exec == ExecMode::Paper).then(|| PaperConfig {
-        fill: args.fill.unwrap_or(cfg.backtest.fill),
-        fee_bps,
-        slippage_bps: args.slippage_bps.unwrap_or(cfg.backtest.slippage_bps),
+        fill: trade.fill,
+        fee_bps: trade.fee_bps,
+        slippage_bps: trade.slippage_bps,
         ..PaperConfig::default()
     });
     let alerting = &live.alerting;
@@ -63,8 +52,8 @@ pub(crate) fn run(config_dir: &Path, env: &str, args: &LiveRunArgs) -> anyhow::R
         symbols,
         interval: args.interval,
         engine: EngineConfig {
-            initial_equity: Cash::new(initial),
-            sizer: crate::commands::sizing::sizer(&args.sizing, &cfg, quantity)?,
+            initial_equity: Cash::new(trade.initial),
+            sizer: crate::commands::sizing::sizer(&args.trade.sizing, &cfg, trade.quantity)?,
             limits: cfg.risk_management.limits(),
             instruments: crate::commands::sizing::instruments(&cfg)?,
         },

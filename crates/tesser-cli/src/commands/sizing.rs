@@ -1,12 +1,60 @@
-//! Sizing of `backtest run` and `live run`: the sizer from `--sizer` and `[sizing]`, and the
+//! Order size, cash and frictions of `backtest run` and `live run`: the sizer from `--sizer` and `[sizing]`, and the
 //! instrument specs from `[instruments.SYMBOL]`.
 
 use anyhow::{bail, Context};
 use tesser_core::{Cash, Decimal, InstrumentSpec, Quantity, Symbol, SymbolMap};
 use tesser_execution::Sizer;
 
-use crate::cli::SizingArgs;
+use crate::cli::{SizingArgs, TradeArgs};
 use crate::config::{AppConfig, SizerKind};
+use tesser_paper::FillModel;
+
+/// The validated [`TradeArgs`] over the `[backtest]` defaults.
+pub(crate) struct Trade {
+    /// Fixed order size (`--quantity`), greater than zero.
+    pub(crate) quantity: Quantity,
+    /// Starting cash, greater than zero.
+    pub(crate) initial: Decimal,
+    /// Fill model of the simulated venue.
+    pub(crate) fill: FillModel,
+    /// Fee in basis points, not negative.
+    pub(crate) fee_bps: Decimal,
+    /// Slippage in basis points, not negative.
+    pub(crate) slippage_bps: Decimal,
+}
+
+/// Reads `args` over the config defaults; `fee_override` (a taker fee)
+/// replaces `--fee-bps` when given.
+pub(crate) fn trade(
+    args: &TradeArgs,
+    cfg: &AppConfig,
+    fee_override: Option<Decimal>,
+) -> anyhow::Result<Trade> {
+    let d = &cfg.backtest;
+    let quantity = match args.quantity {
+        Some(q) => q,
+        None => Quantity::new(d.quantity).context("[backtest] quantity")?,
+    };
+    if quantity.is_zero() {
+        bail!("--quantity must be greater than zero");
+    }
+    let initial = args.initial_equity.unwrap_or(d.initial_equity);
+    if initial <= Decimal::ZERO {
+        bail!("--initial-equity must be greater than zero, got {initial}");
+    }
+    let fee_bps = fee_override.or(args.fee_bps).unwrap_or(d.fee_bps);
+    let slippage_bps = args.slippage_bps.unwrap_or(d.slippage_bps);
+    if fee_bps < Decimal::ZERO || slippage_bps < Decimal::ZERO {
+        bail!("--fee-bps and --slippage-bps must not be negative");
+    }
+    Ok(Trade {
+        quantity,
+        initial,
+        fill: args.fill.unwrap_or(d.fill),
+        fee_bps,
+        slippage_bps,
+    })
+}
 
 /// The sizer `args` ask for, over the config defaults; `quantity` is the
 /// already checked fixed size.
