@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use tesser_core::{Candle, Interval, Price, Quantity, Symbol, Timestamp};
 
+use crate::error::Fused;
 use crate::DataError;
 
 const COLUMNS: [&str; 6] = ["timestamp", "open", "high", "low", "close", "volume"];
@@ -192,16 +193,24 @@ impl Iterator for CandleCsvReader {
     type Item = Result<Candle, DataError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let item = match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => return None,
-            Ok(true) => self.parse_row(),
+        self.next_fused()
+    }
+}
+
+impl Fused for CandleCsvReader {
+    type Item = Candle;
+
+    fn failed(&mut self) -> &mut bool {
+        &mut self.failed
+    }
+
+    #[inline]
+    fn step(&mut self) -> Result<Option<Candle>, DataError> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => Ok(None),
+            Ok(true) => self.parse_row().map(Some),
             Err(e) => Err(csv_error(&self.path, &e)),
-        };
-        self.failed = item.is_err();
-        Some(item)
+        }
     }
 }
 

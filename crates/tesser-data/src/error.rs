@@ -41,16 +41,29 @@ pub enum DataError {
     },
 }
 
-/// One step of a stream that stops at its first error: runs `step` unless the
-/// stream already failed, and remembers a failure so nothing follows it.
-pub(crate) fn fused<T>(
-    failed: &mut bool,
-    step: impl FnOnce() -> Result<Option<T>, DataError>,
-) -> Option<Result<T, DataError>> {
-    if *failed {
-        return None;
+/// A stream that stops at its first error: implementors produce one item
+/// per [`step`](Self::step) and keep a `failed` flag; [`next_fused`]
+/// (their `Iterator::next`) returns nothing after an error.
+///
+/// [`next_fused`]: Self::next_fused
+pub(crate) trait Fused {
+    /// What the stream yields.
+    type Item;
+
+    /// The flag remembering that an error was returned.
+    fn failed(&mut self) -> &mut bool;
+
+    /// The next item; `Ok(None)` at the end.
+    fn step(&mut self) -> Result<Option<Self::Item>, DataError>;
+
+    /// One step, unless the stream already failed.
+    #[inline]
+    fn next_fused(&mut self) -> Option<Result<Self::Item, DataError>> {
+        if *self.failed() {
+            return None;
+        }
+        let item = self.step().transpose();
+        *self.failed() = matches!(item, Some(Err(_)));
+        item
     }
-    let item = step().transpose();
-    *failed = matches!(item, Some(Err(_)));
-    item
 }

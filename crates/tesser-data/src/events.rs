@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use tesser_core::Event;
 
+use crate::error::Fused;
 use crate::DataError;
 
 type Stream = Box<dyn Iterator<Item = Result<Event, DataError>> + Send>;
@@ -45,6 +46,22 @@ impl MergedEvents {
         self.heads[i] = next;
         Ok(())
     }
+}
+
+impl Iterator for MergedEvents {
+    type Item = Result<Event, DataError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_fused()
+    }
+}
+
+impl Fused for MergedEvents {
+    type Item = Event;
+
+    fn failed(&mut self) -> &mut bool {
+        &mut self.failed
+    }
 
     fn step(&mut self) -> Result<Option<Event>, DataError> {
         if !self.started {
@@ -64,17 +81,6 @@ impl MergedEvents {
         let event = self.heads[i].clone();
         self.refill(i)?;
         Ok(event)
-    }
-}
-
-impl Iterator for MergedEvents {
-    type Item = Result<Event, DataError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut failed = self.failed;
-        let item = crate::error::fused(&mut failed, || self.step());
-        self.failed = failed;
-        item
     }
 }
 

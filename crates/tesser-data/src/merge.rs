@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use tesser_core::{Candle, Symbol, Timestamp};
 
+use crate::error::Fused;
 use crate::DataError;
 
 type Stream = Box<dyn Iterator<Item = Result<Candle, DataError>> + Send>;
@@ -38,6 +39,22 @@ impl MergedCandles {
     fn refill(&mut self, i: usize) -> Result<(), DataError> {
         self.heads[i] = self.inputs[i].1.next().transpose()?;
         Ok(())
+    }
+}
+
+impl Iterator for MergedCandles {
+    type Item = Result<Candle, DataError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_fused()
+    }
+}
+
+impl Fused for MergedCandles {
+    type Item = Candle;
+
+    fn failed(&mut self) -> &mut bool {
+        &mut self.failed
     }
 
     fn step(&mut self) -> Result<Option<Candle>, DataError> {
@@ -75,17 +92,6 @@ impl MergedCandles {
         self.last.insert(candle.symbol, (candle.open_time, i));
         self.refill(i)?;
         Ok(Some(candle))
-    }
-}
-
-impl Iterator for MergedCandles {
-    type Item = Result<Candle, DataError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut failed = self.failed;
-        let item = crate::error::fused(&mut failed, || self.step());
-        self.failed = failed;
-        item
     }
 }
 

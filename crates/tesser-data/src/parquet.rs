@@ -44,6 +44,7 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::file::writer::SerializedFileWriter;
 use tesser_core::{Candle, Decimal, Interval, Price, Quantity, Symbol, Timestamp};
 
+use crate::error::Fused;
 use crate::DataError;
 
 mod columns;
@@ -271,24 +272,25 @@ impl Iterator for CandleParquetReader {
     type Item = Result<Candle, DataError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        if self.pos >= self.len {
-            match self.fill() {
-                Ok(true) => {}
-                Ok(false) => return None,
-                Err(e) => {
-                    self.failed = true;
-                    return Some(Err(e));
-                }
-            }
+        self.next_fused()
+    }
+}
+
+impl Fused for CandleParquetReader {
+    type Item = Candle;
+
+    fn failed(&mut self) -> &mut bool {
+        &mut self.failed
+    }
+
+    fn step(&mut self) -> Result<Option<Candle>, DataError> {
+        if self.pos >= self.len && !self.fill()? {
+            return Ok(None);
         }
         self.row += 1;
         let item = self.parse_row();
         self.pos += 1;
-        self.failed = item.is_err();
-        Some(item)
+        item.map(Some)
     }
 }
 

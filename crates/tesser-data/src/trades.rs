@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use tesser_core::{Price, Quantity, Side, Symbol, Timestamp, Trade};
 
+use crate::error::Fused;
 use crate::DataError;
 
 /// One `publicTrade.*` push.
@@ -118,6 +119,22 @@ impl<R: BufRead> TradeJsonlReader<R> {
         }
         Ok(())
     }
+}
+
+impl<R: BufRead> Iterator for TradeJsonlReader<R> {
+    type Item = Result<Trade, DataError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_fused()
+    }
+}
+
+impl<R: BufRead> Fused for TradeJsonlReader<R> {
+    type Item = Trade;
+
+    fn failed(&mut self) -> &mut bool {
+        &mut self.failed
+    }
 
     fn step(&mut self) -> Result<Option<Trade>, DataError> {
         loop {
@@ -139,17 +156,6 @@ impl<R: BufRead> TradeJsonlReader<R> {
             }
             self.buf = text;
         }
-    }
-}
-
-impl<R: BufRead> Iterator for TradeJsonlReader<R> {
-    type Item = Result<Trade, DataError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut failed = self.failed;
-        let item = crate::error::fused(&mut failed, || self.step());
-        self.failed = failed;
-        item
     }
 }
 
